@@ -1,0 +1,75 @@
+"""The consultation: what is being commented on, by whom, until when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DraftSpec:
+    """One draft under consultation (a `[[documents]]` entry)."""
+
+    key: str
+    title: str
+    draft: Path
+    previous: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    """A row of members.csv: an address (or a whole domain) and who it speaks for."""
+
+    email: str  # "name@org.int" or "@org.int" / "org.int" for a whole domain
+    organisation: str
+    constituency: str = ""
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """A parsed consultation file; paths are absolute."""
+
+    title: str
+    deadline: datetime  # timezone-aware
+    inbox: str  # a folder path (absolute) or, later, a mailbox URL
+    documents: tuple[DraftSpec, ...]
+    secretariat: tuple[str, ...] = ()
+    members: tuple[Member, ...] | None = None  # None: open consultation (no list)
+    source: Path | None = None
+
+    def document(self, key: str) -> DraftSpec:
+        for spec in self.documents:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+    def member_for(self, address: str) -> Member | None:
+        """The member an address speaks for: exact address first, then its domain."""
+        if self.members is None:
+            return None
+        address = address.strip().lower()
+        domain = address.rpartition("@")[2]
+        by_domain = None
+        for member in self.members:
+            entry = member.email.strip().lower()
+            if entry == address:
+                return member
+            if entry.lstrip("@") == domain and "@" not in entry.lstrip("@"):
+                by_domain = by_domain or member
+        return by_domain
+
+    def is_secretariat(self, address: str) -> bool:
+        address = address.strip().lower()
+        domain = address.rpartition("@")[2]
+        return any(a.lower() in (address, "@" + domain) for a in self.secretariat)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How one run is made: where outputs go, which decisions and policy apply."""
+
+    out_dir: Path
+    decisions: Path | None = None
+    policy: str = "accept-non-conflicting"
+    extra: dict = field(default_factory=dict)
