@@ -109,3 +109,31 @@ class Decided:
     decision: Decision
     resulting_text: str = ""
     notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a set of proposals came from: one attachment or one e-mail body."""
+
+    document: str
+    organisation: str
+    constituency: str
+    sender: str  # address
+    sender_name: str
+    received: datetime | None
+    message_id: str
+    file: str = ""
+    file_sha256: str = ""
+    late: bool = False
+    credited: str = ""  # organisation, else sender name, else address
+
+    def proposal(self, **fields) -> Proposal:
+        """A Proposal with this origin's fields filled in."""
+        base = dict(
+            document=self.document, organisation=self.organisation,
+            constituency=self.constituency, sender=self.sender, received=self.received,
+            message_id=self.message_id, file=self.file, file_sha256=self.file_sha256,
+            late=self.late, author=self.credited, date=self.received,
+        )
+        base.update(fields)
+        return Proposal(**base)

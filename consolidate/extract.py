@@ -1,0 +1,133 @@
+"""A reviewer's copy → proposals placed on the current draft.
+
+- A copy with tracked changes: each run of revisions by one author is one proposal, placed by
+  mapping the copy's *rejected* view onto the draft (identity when the copy was made from
+  this draft, a word-level alignment otherwise).
+- A clean copy (no tracking): the word-level differences between the draft and the copy,
+  credited to the sender.
+- Word comments: placed on the draft by their anchor.
+
+Where a copy's text differs from the draft at the place of a change (made from another
+version), the proposal gets a notice and the default policy leaves it pending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models.changes import Origin, Proposal, Source
+from ..models.document import Document, Revision
+from ..models.notices import Notice
+from .alignment import Alignment
+
+
+@dataclass
+class _Hunk:
+    start: int  # offsets in the copy's rejected view
+    end: int
+    old: str
+    new: str
+    revision: Revision | None
+
+
+def revision_hunks(copy: Document) -> list[_Hunk]:
+    """Contiguous revisions of one author, in rejected-view offsets."""
+    hunks: list[_Hunk] = []
+    pos = 0
+    current: _Hunk | None = None
+    for seg in copy.segments:
+        changed = seg.inserted is not None or seg.deleted is not None
+        if not changed:
+            current = None
+            pos += len(seg.text)
+            continue
+        if seg.inserted is not None and seg.deleted is not None:
+            continue  # inserted and deleted again: neither view shows it
+        revision = seg.deleted or seg.inserted
+        if current is None or (current.revision and revision and current.revision.author != revision.author):
+            current = _Hunk(pos, pos, "", "", revision)
+            hunks.append(current)
+        if seg.deleted is not None:
+            current.old += seg.text
+            current.end += len(seg.text)
+            pos += len(seg.text)
+        else:
+            current.new += seg.text
+    return hunks
+
+
+def proposals_from_copy(copy: Document, draft: Document, origin: Origin) -> list[Proposal]:
+    """Every change and comment of a reviewer's copy, on the draft's text."""
+    draft_text = draft.text("accepted")
+    rejected = copy.text("rejected")
+    align = Alignment(draft_text, rejected)
+    out: list[Proposal] = []
+    if copy.has_revisions:
+        for hunk in revision_hunks(copy):
+            out.append(_tracked(hunk, align, draft, draft_text, origin))
+    else:
+        for hunk in Alignment(draft_text, copy.text("accepted")).hunks():
+            out.append(_placed(draft, origin.proposal(
+                source=Source.CLEAN, start=hunk.a_start, end=hunk.a_end, old=hunk.old,
+                new=hunk.new, located_by="clean copy"), draft_text))
+    for comment in copy.comments:
+        out.append(_comment(comment, copy, align, draft, draft_text, origin))
+    return out
+
+
+def _tracked(hunk: _Hunk, align: Alignment, draft: Document, draft_text: str, origin: Origin) -> Proposal:
+    start, s_out = align.to_a(hunk.start)
+    end, e_out = align.to_a(hunk.end)
+    rev = hunk.revision
+    notices = []
+    if draft_text[start:end] != hunk.old or s_out or e_out:
+        notices.append(Notice("the copy's text here differs from the current draft "
+                              "(made from another version?): left for the secretariat"))
+    author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+    return _placed(draft, origin.proposal(
+        source=Source.TRACKED, start=start, end=max(start, end), old=draft_text[start:max(start, end)],
+        new=hunk.new, located_by="tracked change", author=author,
+        date=(rev.date if rev and rev.date else origin.received),
+        comment="" if not rev or not rev.author else f"Word author: {rev.author}",
+        notices=tuple(notices)), draft_text)
+
+
+def _comment(comment, copy: Document, align: Alignment, draft: Document, draft_text: str, origin: Origin) -> Proposal:
+    notices = list(comment.notices)
+    if comment.start is None:
+        start = end = None
+        located = "general"
+        notices.append(Notice("the comment's place in the text is missing"))
+    else:
+        start, _ = align.to_a(copy.to_view(comment.start, "rejected"))
+        end, _ = align.to_a(copy.to_view(comment.end if comment.end is not None else comment.start, "rejected"))
+        end = max(start, end)
+        located = "word anchor"
+    text = comment.text
+    if comment.parent is not None:
+        text = f"(reply to comment {comment.parent}) {text}"
+    if comment.resolved:
+        notices.append(Notice("marked resolved in the member's copy"))
+    author = origin.credited if origin.organisation else (comment.author or origin.credited)
+    proposal = origin.proposal(
+        source=Source.COMMENT, start=start, end=end, old=draft_text[start:end] if start is not None else "",
+        new=None, comment=text, anchor=comment.anchor, located_by=located, author=author,
+        date=comment.date or origin.received, notices=tuple(notices))
+    return _placed(draft, proposal, draft_text) if start is not None else proposal
+
+
+def _placed(draft: Document, proposal: Proposal, draft_text: str) -> Proposal:
+    """Fill in block id and section from the draft."""
+    block = block_for(draft, proposal.start)
+    return proposal.with_(block_id=block.id, section=block.section) if block else proposal
+
+
+def block_for(draft: Document, offset: int | None):
+    """The draft block holding an offset of the draft's text (None for None)."""
+    if offset is None or not draft.blocks:
+        return None
+    starts = draft.block_starts("accepted")
+    import bisect
+
+    k = max(0, bisect.bisect_right(starts, offset) - 1)
+    return draft.blocks[min(k, len(draft.blocks) - 1)]

@@ -1,0 +1,29 @@
+"""Run the consultation flow from a command: engine set-up, progress, and the flow call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import engine
+
+
+def run_consultation(consultation_file: Path, out_dir: Path, decisions: Path | None = None,
+                     policy: str = "accept-non-conflicting", say=print) -> dict:
+    """Configure Prefect, start the engine if needed (with a progress line), run the flow."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mode = engine.configure(out_dir / ".redraft" / "prefect-results")
+    if mode == "embedded":
+        engine.migrate_once(say)
+        with engine.progress("Starting the embedded Prefect engine", say):
+            from prefect.server.api.server import SubprocessASGIServer
+
+            SubprocessASGIServer().start()
+    else:
+        import os
+
+        say(f"Using the Prefect server at {os.environ['PREFECT_API_URL']}")
+    from .consultation import consultation_flow
+
+    with engine.quiet_flow_settings():
+        return consultation_flow(str(consultation_file), str(out_dir),
+                                 str(decisions) if decisions else None, policy)

@@ -1,0 +1,251 @@
+"""The stages of a run as plain functions (no Prefect here): each is testable on its own.
+
+intake → read each submission (attachments and e-mail text) → consolidate each draft →
+outputs. `flows/consultation.py` wires them as Prefect tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..analysis.email_proposals import extract_items
+from ..analysis.match_draft import best_draft
+from ..consolidate.decide import Policy, decide
+from ..consolidate.extract import block_for, proposals_from_copy
+from ..consolidate.group import group_proposals
+from ..consolidate.ids import assign_ids, proposal_key
+from ..consolidate.resolution import build_table
+from ..models.changes import Decided, Origin, Proposal, Source
+from ..models.consultation import Consultation
+from ..models.document import Document
+from ..models.intake import UnreadableMessage
+from ..models.notices import Notice, Refusal
+from ..models.submission import Message, Status, SubmissionRecord
+from ..parsers.docx import read_docx
+from ..parsers.mail.accounting import account_messages
+from ..parsers.mail.eml import read_inbox_folder
+
+MATCH_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    title: str
+    data: bytes
+    document: Document
+
+    @property
+    def text(self) -> str:
+        return self.document.text("accepted")
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class SubmissionResult:
+    """What one message gave: its rows of submissions.csv (updated) and its proposals."""
+
+    records: list[SubmissionRecord]
+    proposals: list[Proposal] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
+
+
+def load_drafts(consultation: Consultation) -> dict[str, Draft]:
+    """Read every draft; a draft that cannot be read stops the run (a Refusal)."""
+    drafts = {}
+    for spec in consultation.documents:
+        data = spec.draft.read_bytes()
+        try:
+            document = read_docx(data, source=spec.draft.name)
+        except Refusal as refusal:
+            raise Refusal(f"The draft {spec.draft.name} cannot be read: {refusal.reason}") from None
+        drafts[spec.key] = Draft(spec.key, spec.title, data, document)
+    return drafts
+
+
+def intake(consultation: Consultation, store: Path) -> tuple[list[Message | UnreadableMessage], list[SubmissionRecord]]:
+    """Read the inbox folder and account for every message and attachment."""
+    messages = read_inbox_folder(Path(consultation.inbox), store)
+    return messages, account_messages(messages, consultation)
+
+
+def split_records(messages, records: list[SubmissionRecord]) -> list[list[SubmissionRecord]]:
+    """The records of each message (its message row, then its attachment rows)."""
+    groups: list[list[SubmissionRecord]] = []
+    for record in records:
+        if record.kind == "message":
+            groups.append([record])
+        else:
+            groups[-1].append(record)
+    assert len(groups) == len(messages), "one message row per message"
+    return groups
+
+
+def origin_for(message: Message, record: SubmissionRecord, consultation: Consultation, document: str,
+               file: str = "", sha: str = "") -> Origin:
+    member = consultation.member_for(message.sender_address) if message.sender_address else None
+    organisation = member.organisation if member else ""
+    return Origin(
+        document=document, organisation=organisation, constituency=member.constituency if member else "",
+        sender=message.sender_address, sender_name=message.sender_name, received=message.received,
+        message_id=message.message_id, file=file, file_sha256=sha, late=record.status == Status.LATE,
+        credited=organisation or message.sender_name or message.sender_address or "Unknown sender",
+    )
+
+
+def process_submission(message: Message | UnreadableMessage, records: list[SubmissionRecord],
+                       consultation: Consultation, drafts: dict[str, Draft]) -> SubmissionResult:
+    """Read one message's Word copies and text into proposals; update its rows' statuses."""
+    result = SubmissionResult(records=records)
+    head = records[0]
+    if isinstance(message, UnreadableMessage) or head.status not in (Status.ACCEPTED, Status.LATE):
+        return result
+    result.audit.append({"step": "received", "message_id": message.message_id, "source": message.source,
+                         "sender": message.sender_address, "received": _iso(message.received),
+                         "status": head.status.value,
+                         "attachments": [a.sha256 for a in message.attachments]})
+    matched: list[str] = []
+    by_sha = {a.sha256: a for a in message.attachments}
+    for row in records[1:]:
+        if row.status not in (Status.ACCEPTED, Status.LATE):
+            continue
+        attachment = by_sha.get(row.sha256)
+        if attachment is None:
+            continue
+        try:
+            copy = read_docx(Path(attachment.path).read_bytes(), source=attachment.filename)
+        except Refusal as refusal:
+            row.status, row.reason = Status.UNREADABLE, refusal.reason
+            continue
+        key, score = best_draft(copy.text("rejected"), {k: d.text for k, d in drafts.items()},
+                                threshold=MATCH_THRESHOLD)
+        row.similarity = score
+        if key is None:
+            row.status = Status.NOT_A_SUBMISSION
+            row.reason = f"does not match any draft under consultation (best similarity {score:.0%})"
+            continue
+        row.document = key
+        matched.append(key)
+        origin = origin_for(message, head, consultation, key, attachment.filename, attachment.sha256)
+        found = proposals_from_copy(copy, drafts[key].document, origin)
+        row.notices.extend(copy.notices)
+        changes = sum(1 for p in found if p.new is not None)
+        row.reason = row.reason or (f"{changes} change(s) and {len(found) - changes} comment(s) read"
+                                    if found else "no changes or comments in this copy")
+        if head.status == Status.LATE:
+            row.reason = "late: " + row.reason
+        result.proposals += found
+        result.audit.append({"step": "extracted", "message_id": message.message_id, "file": attachment.filename,
+                             "sha256": attachment.sha256, "document": key, "changes": changes,
+                             "comments": len(found) - changes})
+    body_proposals = proposals_from_text(message, head, consultation, drafts, matched)
+    if body_proposals:
+        result.audit.append({"step": "extracted", "message_id": message.message_id, "file": "",
+                             "source": "e-mail text", "document": body_proposals[0].document,
+                             "items": len(body_proposals)})
+    result.proposals += body_proposals
+    return result
+
+
+def proposals_from_text(message: Message, head: SubmissionRecord, consultation: Consultation,
+                        drafts: dict[str, Draft], matched: list[str]) -> list[Proposal]:
+    """Comments and proposals written in the e-mail itself, on the draft they refer to."""
+    if not message.body.strip():
+        return []
+    candidates = {}
+    for key, draft in drafts.items():
+        items = extract_items(message.body, draft.document)
+        located = sum(1 for i in items if i.located_by in ("quoted text", "reference"))
+        candidates[key] = (located, key in matched, items)
+    if not any(items for _, _, items in candidates.values()):
+        return []
+    subject = (message.subject or "").casefold()
+    key = max(candidates, key=lambda k: (candidates[k][0], candidates[k][1],
+                                          drafts[k].title.casefold() in subject or k in subject,
+                                          -list(drafts).index(k)))
+    origin = origin_for(message, head, consultation, key)
+    out = []
+    for item in candidates[key][2]:
+        block = block_for(drafts[key].document, item.start) if item.start is not None else None
+        notices = tuple(item.notices)
+        if item.located_by == "ambiguous":
+            notices += (Notice("the quoted text occurs " + str(len(item.candidates)) + " times in the draft: "
+                               "the secretariat chooses the place"),)
+        has_place = item.start is not None and item.end is not None
+        out.append(origin.proposal(
+            source=Source.EMAIL, start=item.start if has_place else None, end=item.end if has_place else None,
+            old=(item.old or "") if item.kind else "",
+            new=(item.new or "") if item.kind and has_place else None,
+            comment=item.text, anchor=item.old or "", located_by=item.located_by,
+            block_id=block.id if block else item.block_id, section=item.section or (block.section if block else ""),
+            notices=notices,
+        ))
+    return out
+
+
+def consolidate(key: str, proposals: list[Proposal], policy: Policy, decisions: dict | None,
+                decided_at: datetime | None = None) -> tuple[list[Decided], list[str]]:
+    """Group and decide the proposals on one draft."""
+    groups = group_proposals(key, proposals)
+    return decide(groups, policy, decisions, decided_at=decided_at)
+
+
+def identify(proposals: list[Proposal], drafts: dict[str, Draft]) -> list[Proposal]:
+    """Give every proposal its key and stable table ID."""
+    keyed = [p.with_(key=proposal_key(p)) for p in proposals]
+    return assign_ids(keyed, {k: n for n, k in enumerate(drafts)})
+
+
+def resolution_table(consultation: Consultation, drafts: dict[str, Draft], decided: list[Decided]):
+    return build_table(consultation.title, {k: d.title for k, d in drafts.items()},
+                       {k: d.sha256[:12] for k, d in drafts.items()}, decided)
+
+
+def summary(records: list[SubmissionRecord], decided: list[Decided], outputs: dict[str, str]) -> dict:
+    """The counts behind the outputs (summary.json)."""
+    def count(items, key):
+        out: dict[str, int] = {}
+        for item in items:
+            out[key(item)] = out.get(key(item), 0) + 1
+        return dict(sorted(out.items()))
+
+    documents = {}
+    for d in decided:
+        doc = documents.setdefault(d.proposal.document, {"proposals": 0, "by_source": {}, "by_disposition": {},
+                                                          "conflicts": set(), "applied": 0})
+        doc["proposals"] += 1
+        doc["by_source"][d.proposal.source.value] = doc["by_source"].get(d.proposal.source.value, 0) + 1
+        disp = d.decision.disposition.value
+        doc["by_disposition"][disp] = doc["by_disposition"].get(disp, 0) + 1
+        if d.group.kind == "conflict":
+            doc["conflicts"].add(d.group.id)
+        if d.decision.disposition.value in ("Accepted", "Accepted with modification") and d.proposal.start is not None \
+                and (d.proposal.new is not None or d.decision.modified_text):
+            doc["applied"] += 1
+    for doc in documents.values():
+        doc["conflicts"] = len(doc["conflicts"])
+    messages = [r for r in records if r.kind == "message"]
+    attachments = [r for r in records if r.kind == "attachment"]
+    return {
+        "messages": len(messages),
+        "messages_by_status": count(messages, lambda r: r.status.value),
+        "attachments": len(attachments),
+        "attachments_by_status": count(attachments, lambda r: r.status.value),
+        "documents": dict(sorted(documents.items())),
+        "outputs": outputs,
+    }
+
+
+def summary_json(data: dict) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""

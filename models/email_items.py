@@ -1,0 +1,45 @@
+"""What one sentence of an e-mail says about a draft, placed on the draft's text.
+
+`start`/`end` are offsets into `Document.text("accepted")` of the draft (see
+`models.changes`): `old` is the draft text between them and `new` the proposed text.
+An insertion has `start == end` and `old == ""`. A comment (no proposed wording) has
+`kind = None` and `new = None`. A place that could not be decided has `start = end = None`:
+`located_by == "ambiguous"` lists every possible place in `candidates`;
+`located_by == "general"` means nothing in the sentence pointed at the draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .notices import Notice
+
+Intent = Literal[
+    "wording_change", "addition", "deletion", "general", "support", "objection", "question"
+]
+Kind = Literal["replace", "delete", "insert"]
+LocatedBy = Literal["quoted text", "reference", "general", "ambiguous"]
+
+
+@dataclass(frozen=True)
+class EmailItem:
+    """One proposal or comment found in an e-mail body."""
+
+    text: str  # the sentence, verbatim (wrapped lines joined by a space)
+    lang: str  # "en" | "fr" | "es"
+    intent: Intent
+    kind: Kind | None  # None for a comment
+    old: str  # draft text between start and end; the quoted text when not placed
+    new: str | None  # proposed text (spaces adapted to the place); None for a comment
+    start: int | None
+    end: int | None
+    section: str = ""  # display number of the section, e.g. "4.2"
+    block_id: str = ""
+    located_by: LocatedBy = "general"
+    candidates: tuple[tuple[int, int], ...] = ()  # every possible (start, end) when ambiguous
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind is not None and self.start is not None

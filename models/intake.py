@@ -1,0 +1,36 @@
+"""Intake: what could not be read at all, and the refusals of the intake readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .notices import Refusal
+
+
+@dataclass(frozen=True)
+class UnreadableMessage:
+    """A file in the inbox that could not be read as an e-mail.
+
+    It still gets a row in submissions.csv (status "unreadable") so the counts reconcile
+    with what is in the inbox.
+    """
+
+    source: str  # file name in the inbox
+    sha256: str  # of the file's bytes ("" for a folder)
+    reason: str  # a plain sentence for secretariat staff
+
+
+class ConsultationRefused(Refusal):
+    """The consultation file (or a file it names) cannot be used."""
+
+
+class MembersRefused(ConsultationRefused):
+    """The members list cannot be used; the reason lists every bad row."""
+
+
+class InboxRefused(Refusal):
+    """The inbox as a whole cannot be read (e.g. the folder does not exist)."""
+
+
+class MessageRefused(Refusal):
+    """One message cannot be read as an e-mail at all."""

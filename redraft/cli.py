@@ -1,0 +1,68 @@
+"""The `redraft` command. Exit codes: 0 done, 2 input refused (reason printed), 1 a bug."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn a consultation's e-mailed comments into a redline, a merged draft and a "
+                       "comment-resolution table.")
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def run(
+    consultation: Path = typer.Argument(..., help="The consultation file (TOML)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: 'out' beside the consultation file)."),
+    decisions: Optional[Path] = typer.Option(None, "--decisions", help="The resolution table (.xlsx or .csv) with the secretariat's dispositions filled in."),
+    policy: str = typer.Option("accept-non-conflicting", "--policy", help="accept-non-conflicting | accept-none | accept-all-from=CONSTITUENCY,..."),
+) -> None:
+    """Run the consultation flow and write every output into the output folder."""
+    from .flows.run import run_consultation
+    from .models.notices import Refusal
+
+    out = out or consultation.resolve().parent / "out"
+    try:
+        summary = run_consultation(consultation, out, decisions, policy, say=_say)
+    except Refusal as refusal:  # unusable input: say why; anything else is a bug
+        _say(f"redraft: {refusal.reason}")
+        raise typer.Exit(2)
+    messages = summary["messages_by_status"]
+    _say(f"Read {summary['messages']} e-mails ({', '.join(f'{n} {s}' for s, n in messages.items())}).")
+    for key, doc in summary["documents"].items():
+        _say(f"{key}: {doc['proposals']} comments and proposals, {doc['applied']} applied, "
+             f"{doc['conflicts']} conflicts.")
+    _say(f"Outputs in {out}")
+
+
+@app.command()
+def server(
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server and its UI."),
+) -> None:
+    """Start a persistent local Prefect server with its UI; later runs use it and start faster."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    _say(f"Prefect UI and API on http://127.0.0.1:{port} (Ctrl+C stops it). "
+         f"`redraft run` uses it while it runs.")
+    if port != 4200:
+        _say(f"Set REDRAFT_SERVER_PORT={port} for `redraft run` to find it.")
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "prefect", "server", "start",
+                                      "--host", "127.0.0.1", "--port", str(port)], env=env))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
