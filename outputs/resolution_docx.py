@@ -1,0 +1,136 @@
+"""The resolution table as a Word document, for circulating with the new draft.
+
+Landscape A4; per document a Heading 1, per section a Heading 2 and a six-column table
+whose header row repeats on every page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from ..models.resolution import ResolutionRow, ResolutionTable
+from .safe_cells import xml_safe
+from .stable_zip import restamp
+
+HEADINGS = (
+    "ID",
+    "Organisation",
+    "Quoted text",
+    "Comment / proposed change",
+    "Disposition",
+    "Rationale / resulting text",
+)
+WIDTHS_CM = (2.3, 3.4, 5.0, 7.2, 3.0, 6.2)  # sums to the 27.1 cm text width
+MARGIN = Cm(1.27)
+
+
+def write_resolution_docx(table: ResolutionTable, path: str | Path, timestamp: datetime) -> Path:
+    """Write the document; same table and timestamp give byte-identical files."""
+    doc = Document()
+    _landscape(doc)
+    doc.styles["Normal"].font.size = Pt(9)  # headings keep their own sizes
+    _set_properties(doc, table, timestamp)
+    doc.add_heading(_t(table.title) or "Comment resolution", level=0)
+    for key in _document_keys(table):
+        doc.add_heading(_t(table.documents.get(key) or key), level=1)
+        rows = table.rows_for(key)
+        if not rows:
+            doc.add_paragraph("No comments.")
+        for section, section_rows in _by_section(rows).items():
+            doc.add_heading(_t(section), level=2)
+            _table(doc, section_rows)
+    buf = io.BytesIO()
+    doc.save(buf)
+    path = Path(path)
+    path.write_bytes(restamp(buf.getvalue()))
+    return path
+
+
+def _t(text: str) -> str:
+    return xml_safe(text or "")
+
+
+def _document_keys(table: ResolutionTable) -> list[str]:
+    keys = list(table.documents)
+    keys += [k for k in dict.fromkeys(r.document for r in table.rows) if k not in keys]
+    return keys
+
+
+def _by_section(rows: list[ResolutionRow]) -> dict[str, list[ResolutionRow]]:
+    """Rows grouped by section ("General" when empty), sections in order of appearance."""
+    groups: dict[str, list[ResolutionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.section.strip() or "General", []).append(row)
+    return groups
+
+
+def _landscape(doc) -> None:
+    for section in doc.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+
+
+def _table(doc, rows: list[ResolutionRow]) -> None:
+    grid = doc.add_table(rows=1, cols=len(HEADINGS))
+    grid.style = "Table Grid"
+    grid.autofit = False
+    for column, cell, width in zip(grid.columns, grid.rows[0].cells, WIDTHS_CM):
+        column.width = cell.width = Cm(width)  # add_row copies the grid widths
+    header = grid.rows[0]
+    _repeat_header(header)
+    for cell, heading in zip(header.cells, HEADINGS):
+        cell.paragraphs[0].add_run(heading).bold = True
+    for row in rows:
+        cells = grid.add_row().cells
+        cells[0].text = _t(row.id)
+        _lines(cells[1], [("", row.organisation), ("", row.constituency)])
+        _lines(cells[2], [("", row.anchor)])
+        _lines(cells[3], [("", row.comment), ("Proposed: ", row.proposed)])
+        if row.duplicate_of and row.disposition.casefold() == "duplicate":
+            _lines(cells[4], [("", f"{row.disposition} of {row.duplicate_of}")])
+        else:
+            _lines(cells[4], [("", row.disposition), ("Duplicate of: ", row.duplicate_of)])
+        _lines(
+            cells[5],
+            [("", row.rationale), ("Modified text: ", row.modified_text),
+             ("Resulting text: ", row.resulting_text)],
+        )
+
+
+def _lines(cell, parts: list[tuple[str, str]]) -> None:
+    """One paragraph per non-empty part, with an optional bold label."""
+    parts = [(label, _t(text)) for label, text in parts if text and text.strip()]
+    for i, (label, text) in enumerate(parts):
+        paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        if label:
+            paragraph.add_run(label).bold = True
+        paragraph.add_run(text)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
+
+
+def _set_properties(doc, table: ResolutionTable, timestamp: datetime) -> None:
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=timezone.utc)
+    timestamp = timestamp.astimezone(timezone.utc).replace(microsecond=0)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "redraft"
+    props.title = _t(table.title)
+    props.created = props.modified = timestamp
+    props.comments = "Generated by redraft"
+    props.revision = 1

@@ -1,0 +1,125 @@
+"""The resolution table as one self-contained HTML page (no external resources).
+
+Search box and disposition filter in a small inline script; bar charts are inline SVG
+computed here. Autoescaping is on: reviewers' text is never markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ..models.resolution import DISPOSITIONS, ResolutionRow, ResolutionTable
+
+BAR_WIDTH = 320  # px for the longest bar
+BAR_HEIGHT = 18
+LABEL_WIDTH = 260
+LABEL_CHARS = 40
+
+# The page's only script; the Content-Security-Policy allows it by hash and nothing else.
+SCRIPT = """
+(function () {
+  var q = document.getElementById("q"), d = document.getElementById("disposition");
+  var shown = document.getElementById("shown");
+  function apply() {
+    var text = q.value.trim().toLowerCase(), want = d.value, n = 0;
+    document.querySelectorAll("tbody.section").forEach(function (tb) {
+      var any = false;
+      tb.querySelectorAll("tr.row").forEach(function (tr) {
+        var ok = (!want || tr.dataset.disposition === want) &&
+                 (!text || tr.textContent.toLowerCase().indexOf(text) >= 0);
+        tr.hidden = !ok;
+        if (ok) { any = true; n += 1; }
+      });
+      tb.hidden = !any;
+    });
+    shown.textContent = n;
+  }
+  q.addEventListener("input", apply);
+  d.addEventListener("change", apply);
+})();
+"""
+
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_resolution_html(table: ResolutionTable) -> str:
+    """The page as a string."""
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+    documents = []
+    for key in _document_keys(table):
+        rows = table.rows_for(key)
+        sections = _by_section(rows)
+        documents.append({
+            "key": key,
+            "title": table.documents.get(key) or key,
+            "count": len(rows),
+            "sections": sections,
+            "chart": _bars(Counter({s: len(r) for s, r in sections.items()})),
+        })
+    dispositions = Counter(r.disposition or "(blank)" for r in table.rows)
+    order = list(DISPOSITIONS) + sorted(set(dispositions) - set(DISPOSITIONS))
+    return _ENV.get_template("resolution.html.j2").render(
+        title=table.title,
+        total=len(table.rows),
+        documents=documents,
+        disposition_counts=[(d, dispositions[d]) for d in order if dispositions[d]],
+        filter_options=order,
+        constituency_chart=_bars(Counter(r.constituency or "(none)" for r in table.rows)),
+        disposition_chart=_bars(Counter({d: dispositions[d] for d in order if dispositions[d]})),
+        script=Markup(SCRIPT),
+        csp=f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
+    )
+
+
+def write_resolution_html(table: ResolutionTable, path: str | Path) -> Path:
+    """Write the page (UTF-8)."""
+    path = Path(path)
+    path.write_text(render_resolution_html(table), encoding="utf-8")
+    return path
+
+
+def _document_keys(table: ResolutionTable) -> list[str]:
+    keys = list(table.documents)
+    keys += [k for k in dict.fromkeys(r.document for r in table.rows) if k not in keys]
+    return keys
+
+
+def _by_section(rows: list[ResolutionRow]) -> dict[str, list[ResolutionRow]]:
+    """Rows grouped by section ("General" when empty), sections in order of appearance."""
+    groups: dict[str, list[ResolutionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.section.strip() or "General", []).append(row)
+    return groups
+
+
+def _bars(counts: Counter) -> dict:
+    """Geometry of a horizontal bar chart, in the counter's insertion order."""
+    top = max(counts.values(), default=0) or 1
+    bars = []
+    for i, (label, count) in enumerate(counts.items()):
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        bars.append({
+            "label": short,
+            "full": label,
+            "count": count,
+            "y": i * (BAR_HEIGHT + 4),
+            "width": max(1, round(BAR_WIDTH * count / top)) if count else 0,
+        })
+    return {
+        "bars": bars,
+        "bar_height": BAR_HEIGHT,
+        "label_width": LABEL_WIDTH,
+        "width": LABEL_WIDTH + BAR_WIDTH + 50,
+        "height": max(1, len(bars)) * (BAR_HEIGHT + 4),
+    }

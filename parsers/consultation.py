@@ -1,0 +1,216 @@
+"""The consultation file (TOML): what is under consultation, until when, and by whom.
+
+::
+
+    [consultation]
+    title = "GCG comments on the draft ToR and Pathfinder guidance note"
+    deadline = 2018-08-15T18:00:00+02:00   # an instant with its offset
+    inbox = "inbox"                         # a folder of .eml files
+    secretariat = ["info@alliance87.org"]   # mail from these is not a submission
+    members = "members.csv"                 # optional: email,organisation,constituency
+
+    [[documents]]
+    key = "tor"
+    title = "Terms of Reference of Alliance 8.7"
+    draft = "drafts/tor-v1.docx"
+    previous = ["drafts/tor-v0.docx"]       # optional
+
+Relative paths are relative to the consultation file; the result holds absolute paths.
+The inbox folder is not required to exist yet (reading it is a later step, which refuses
+a missing folder); the drafts and earlier versions must exist.
+
+Unknown keys are ignored (room for later settings) unless they look like a misspelling of
+a known key ("deadlne"), which is refused so a typo never silently changes the run.
+Other top-level tables are left to whoever reads them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+from ..models.consultation import Consultation, DraftSpec
+from ..models.intake import ConsultationRefused
+from .members import read_members
+
+__all__ = ["ConsultationRefused", "read_consultation", "parse_consultation"]
+
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+_CONSULTATION_KEYS = ("title", "deadline", "inbox", "secretariat", "members")
+_DOCUMENT_KEYS = ("key", "title", "draft", "previous")
+_OFFSET_HINT = "the deadline needs a time zone offset, e.g. 2018-08-15T18:00:00+02:00"
+
+
+def read_consultation(path: Path | str) -> Consultation:
+    """Read and check a consultation file; raise `ConsultationRefused` with a plain reason."""
+    path = Path(path).absolute()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConsultationRefused(f"consultation file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConsultationRefused(f"{path} is a folder, not a consultation file") from None
+    except OSError as exc:
+        raise ConsultationRefused(f"consultation file {path} cannot be read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConsultationRefused(f"{path.name}: the file is not UTF-8 text") from None
+    return parse_consultation(text, source=path)
+
+
+def parse_consultation(text: str, source: Path) -> Consultation:
+    """Parse the TOML text of a consultation file located at `source` (for relative paths)."""
+    source = Path(source).absolute()
+    name = source.name
+    base = source.parent
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # The message already says where, e.g. "Invalid value (at line 3, column 12)".
+        raise ConsultationRefused(f"{name}: not valid TOML: {exc}") from None
+
+    table = data.get("consultation")
+    if not isinstance(table, dict):
+        raise ConsultationRefused(f"{name}: no [consultation] table")
+    where = f"{name}, [consultation]"
+    _check_keys(table, _CONSULTATION_KEYS, where)
+
+    title = _string(table, "title", where, required=True)
+    deadline = _deadline(table.get("deadline"), where)
+    inbox = _string(table, "inbox", where, required=True)
+    if "://" not in inbox:  # a folder; mailbox URLs come later
+        inbox = str(_resolve(base, inbox))
+
+    secretariat_value = table.get("secretariat", [])
+    if isinstance(secretariat_value, str):
+        secretariat_value = [secretariat_value]
+    if not isinstance(secretariat_value, list) or not all(
+        isinstance(a, str) for a in secretariat_value
+    ):
+        raise ConsultationRefused(f"{where}: secretariat must be a list of e-mail addresses")
+    secretariat = []
+    for address in secretariat_value:
+        address = address.strip().lower()
+        if not address or ("@" not in address and "." not in address):
+            raise ConsultationRefused(
+                f"{where}: secretariat entry '{address}' is not an e-mail address or @domain"
+            )
+        secretariat.append(address if "@" in address else "@" + address)
+
+    members = None
+    if "members" in table:
+        members_path = _resolve(base, _string(table, "members", where, required=True))
+        members = read_members(members_path)
+
+    documents = _documents(data.get("documents"), name, base)
+    return Consultation(
+        title=title,
+        deadline=deadline,
+        inbox=inbox,
+        documents=documents,
+        secretariat=tuple(secretariat),
+        members=members,
+        source=source,
+    )
+
+
+def _documents(value: object, name: str, base: Path) -> tuple[DraftSpec, ...]:
+    if value is None:
+        raise ConsultationRefused(
+            f"{name}: no documents: add a [[documents]] table with key, title and draft"
+        )
+    if isinstance(value, dict):
+        raise ConsultationRefused(f"{name}: write [[documents]] (double brackets), not [documents]")
+    if not isinstance(value, list) or not value:
+        raise ConsultationRefused(f"{name}: no documents: add a [[documents]] table")
+    specs: list[DraftSpec] = []
+    seen: dict[str, int] = {}
+    for number, entry in enumerate(value, start=1):
+        where = f"{name}, [[documents]] #{number}"
+        if not isinstance(entry, dict):
+            raise ConsultationRefused(f"{where}: must be a table with key, title and draft")
+        _check_keys(entry, _DOCUMENT_KEYS, where)
+        key = _string(entry, "key", where, required=True)
+        where = f"{name}, [[documents]] #{number} (key '{key}')"
+        if not KEY_PATTERN.fullmatch(key):
+            raise ConsultationRefused(
+                f"{where}: the key may use only lower-case letters, digits and dashes "
+                "(and must not start with a dash), e.g. \"tor\" or \"guidance-note\""
+            )
+        if key in seen:
+            raise ConsultationRefused(
+                f"{name}: the document key '{key}' is used twice (#{seen[key]} and #{number})"
+            )
+        seen[key] = number
+        title = _string(entry, "title", where, required=False) or key
+        draft = _existing_file(base, _string(entry, "draft", where, required=True), where, "draft")
+        previous_value = entry.get("previous", [])
+        if isinstance(previous_value, str):
+            previous_value = [previous_value]
+        if not isinstance(previous_value, list) or not all(
+            isinstance(p, str) and p.strip() for p in previous_value
+        ):
+            raise ConsultationRefused(f"{where}: previous must be a list of file paths")
+        previous = tuple(
+            _existing_file(base, p, where, "previous version") for p in previous_value
+        )
+        specs.append(DraftSpec(key=key, title=title, draft=draft, previous=previous))
+    return tuple(specs)
+
+
+def _deadline(value: object, where: str) -> datetime:
+    if value is None:
+        raise ConsultationRefused(f"{where}: no deadline ({_OFFSET_HINT})")
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ConsultationRefused(f"{where}: the deadline '{value}' is not a date and time ({_OFFSET_HINT})") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ConsultationRefused(f"{where}: {_OFFSET_HINT}")
+        return value
+    if isinstance(value, date):
+        raise ConsultationRefused(f"{where}: the deadline is a date without a time: {_OFFSET_HINT}")
+    raise ConsultationRefused(f"{where}: the deadline must be a date and time: {_OFFSET_HINT}")
+
+
+def _string(table: dict, key: str, where: str, *, required: bool) -> str:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise ConsultationRefused(f"{where}: '{key}' is missing")
+        return ""
+    if not isinstance(value, str):
+        raise ConsultationRefused(f"{where}: '{key}' must be text in quotes")
+    value = value.strip()
+    if required and not value:
+        raise ConsultationRefused(f"{where}: '{key}' is empty")
+    return value
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+def _existing_file(base: Path, value: str, where: str, what: str) -> Path:
+    path = _resolve(base, value)
+    if not path.exists():
+        raise ConsultationRefused(f"{where}: {what} file not found: {path}")
+    if not path.is_file():
+        raise ConsultationRefused(f"{where}: {what} {path} is not a file")
+    return path
+
+
+def _check_keys(table: dict, known: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.75)
+        if close:
+            raise ConsultationRefused(f"{where}: unknown key '{key}' — did you mean '{close[0]}'?")
