@@ -27,6 +27,7 @@ from .text import body_paragraphs, paragraph_runs, revision_wrappers, run_text
 _INSTR, _DEL_INSTR = qn("w:instrText"), qn("w:delInstrText")
 _WRAPPERS = {INS, DEL, MOVE_FROM, MOVE_TO}
 _CHAR_CHILDREN = {qn(t) for t in ("w:tab", "w:ptab", "w:br", "w:cr", "w:noBreakHyphen", "w:softHyphen", "w:sym")}
+_PLACEHOLDER = "{urn:redraft}point"
 _PARA_RPR_FIRST = {qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")}
 
 
@@ -174,16 +175,16 @@ class BodyEditor:
         j, b = self.locate(end)
         lines = new.split("\n")
         first = self._runs_within(i, a, b if i == j else len(self._para_text(i)))
-        # where the new text goes: after the deleted text (tracked) or in its place
+        # where the new text goes: after the deleted text (tracked) or in its place. A
+        # placeholder holds the spot, since deleting may add elements (a w:pPr) before it.
+        placeholder = etree.Element(_PLACEHOLDER)
         if first and mark is not None:
-            point_parent, point_index = None, None
-            after = first[-1].element
+            first[-1].element.addnext(placeholder)
         elif first:
-            point_parent, point_index = first[0].element.getparent(), first[0].element.getparent().index(first[0].element)
-            after = None
+            first[0].element.addprevious(placeholder)
         else:
-            point_parent, point_index = self._point(i, a, outside_revisions=True)
-            after = None
+            parent, index = self._point(i, a, outside_revisions=True)
+            parent.insert(index, placeholder)
         # 1. delete, from the last paragraph back to the first
         for k in range(j, i - 1, -1):
             lo = a if k == i else 0
@@ -192,9 +193,11 @@ class BodyEditor:
                 self._delete_run(run.element, mark)
             if k < j:  # this paragraph's mark is deleted: it joins the next
                 self._delete_mark(k, mark)
-        if after is not None:
-            node = _lift(after, self.paragraphs[i])
-            point_parent, point_index = node.getparent(), node.getparent().index(node) + 1
+        if placeholder.getparent().tag in _WRAPPERS and mark is not None:
+            _lift_out(placeholder, self.paragraphs[i])
+        point_parent = placeholder.getparent()
+        point_index = point_parent.index(placeholder)
+        point_parent.remove(placeholder)
         # 2. the first line at the point
         if lines[0]:
             like = first[0].element if first else self._style_run(i, a)
@@ -334,6 +337,15 @@ def _lift(node: etree._Element, paragraph: etree._Element) -> etree._Element:
     while node.getparent() is not None and node.getparent() is not paragraph and node.getparent().tag in _WRAPPERS:
         node = node.getparent()
     return node
+
+
+def _lift_out(node: etree._Element, paragraph: etree._Element) -> None:
+    """Move `node` out of the revision wrappers around it, just after them."""
+    parent = node.getparent()
+    while parent is not paragraph and parent.tag in _WRAPPERS:
+        parent.remove(node)
+        parent.addnext(node)
+        parent = node.getparent()
 
 
 def _text_children(text: str, deleted: bool) -> list[etree._Element]:

@@ -36,3 +36,4 @@ def _flush_prefect_senders():
         EventsWorker.drain_all(timeout=10)
     except Exception:  # pragma: no cover - best effort on older/newer Prefect versions
         pass
+from libreoffice import libreoffice  # noqa: E402,F401  (session fixture: headless LibreOffice reader)

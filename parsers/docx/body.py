@@ -1,0 +1,407 @@
+"""`word/document.xml` body: blocks of segments with their revision state.
+
+Text is taken exactly as the shared `ooxml.text` layer defines it (`body_paragraphs`,
+`paragraph_runs`, `run_text`), one block per paragraph, so that full-stream offsets agree
+with the redline writer. A run's state comes from the `w:ins`/`w:moveTo` and
+`w:del`/`w:moveFrom` around it (innermost of each kind), else from its table cell
+(`w:cellIns`/`w:cellDel`) or row (`w:trPr/w:ins|w:del`). A paragraph mark's state comes from
+`w:pPr/w:rPr`, else from its cell or row.
+
+Numbers and sections: Word's auto-number is replayed twice, over the paragraphs of the
+original text (rejected view) and of the edited text (accepted view). A block takes its
+number from the original text when it is there (a reviewer's comments refer to the numbers
+of the draft they were sent, even if they delete a section before them), else from the
+edited text (a heading the reviewer inserted).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from lxml import etree
+
+from ...models.document import PARAGRAPH_MARK, Block, Revision, Segment
+from ...models.notices import Notice
+from ...ooxml.names import AUTHOR, DATE, ID, PARA_ID, PPR, RPR, qn
+from ...ooxml.text import REVISION_TAGS, body_paragraphs, paragraph_runs, revision_wrappers, run_text
+from .numbering import Counter, Label, Numbering, trim_number
+from .styles import NumPr, Styles, read_num_pr, read_outline_level
+
+_TC, _TR, _TBL = qn("w:tc"), qn("w:tr"), qn("w:tbl")
+_TCPR, _TRPR = qn("w:tcPr"), qn("w:trPr")
+_CELL_INS, _CELL_DEL = qn("w:cellIns"), qn("w:cellDel")
+_INS, _DEL = qn("w:ins"), qn("w:del")
+_PSTYLE, _VAL = qn("w:pStyle"), qn("w:val")
+_PPR_CHANGE, _NUMPR = qn("w:pPrChange"), qn("w:numPr")
+_BODY = qn("w:body")
+_COMMENT_START, _COMMENT_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
+_COMMENT_REF = qn("w:commentReference")
+_P, _R = qn("w:p"), qn("w:r")
+_INSERTING = {"ins", "moveTo"}
+
+FORMAT_CHANGE_TAGS = {
+    qn(f"w:{t}"): t
+    for t in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange",
+              "trPrChange", "tcPrChange", "tblGridChange", "numberingChange")
+}
+
+
+# -- revisions ---------------------------------------------------------------------------
+
+
+def parse_date(value: str | None) -> tuple[datetime | None, bool]:
+    """(date, valid) from an OOXML `w:date`. Missing -> (None, True); unreadable -> (None, False).
+
+    Dates without an offset are taken as UTC (Word writes a "Z" on local times anyway).
+    """
+    if value is None or not value.strip():
+        return None, True
+    text = value.strip()
+    try:
+        date = datetime.fromisoformat(text)
+    except ValueError:
+        # fromisoformat takes at most 6 fraction digits; trim longer fractions
+        m = re.match(r"^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", text)
+        if not m:
+            return None, False
+        try:
+            date = datetime.fromisoformat(m.group(1) + (m.group(2) or "")[:7] + (m.group(3) or ""))
+        except ValueError:
+            return None, False
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=timezone.utc)
+    return date, True
+
+
+class Revisions:
+    """One `Revision` per revision element (so runs under one `w:ins` share it)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[etree._Element, Revision] = {}
+        self._dates: dict[str | None, tuple[datetime | None, bool]] = {}
+        self.bad_dates: dict[str, int] = {}
+
+    def get(self, el: etree._Element, kind: str) -> Revision:
+        rev = self._cache.get(el)
+        if rev is None:
+            raw = el.get(DATE)
+            parsed = self._dates.get(raw)
+            if parsed is None:
+                parsed = self._dates[raw] = parse_date(raw)
+            date, ok = parsed
+            if not ok:
+                self.bad_dates[raw] = self.bad_dates.get(raw, 0) + 1
+            rev = self._cache[el] = Revision(kind, el.get(AUTHOR) or "", date, el.get(ID) or "")
+        return rev
+
+    def notices(self) -> list[Notice]:
+        if not self.bad_dates:
+            return []
+        n = sum(self.bad_dates.values())
+        shown = ", ".join(repr(v) for v in list(self.bad_dates)[:3])
+        return [Notice(f"{n} tracked change(s) carry no valid date ({shown}); they are kept undated")]
+
+
+# -- paragraphs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParaProps:
+    """What the paragraph properties say about outline and numbering, in one view."""
+
+    style: str | None
+    outline_level: int | None
+    num_pr: NumPr | None
+
+
+def _props(ppr: etree._Element | None) -> ParaProps:
+    if ppr is None:
+        return ParaProps(None, None, None)
+    pstyle = ppr.find(_PSTYLE)
+    return ParaProps(
+        pstyle.get(_VAL) if pstyle is not None else None,
+        read_outline_level(ppr),
+        read_num_pr(ppr),
+    )
+
+
+def _view_props(ppr: etree._Element | None) -> tuple[ParaProps, ParaProps]:
+    """(accepted, rejected) properties: `w:pPrChange` keeps the old ones, an inserted
+    `w:numPr` (`w:numPr/w:ins`) did not number the paragraph before."""
+    accepted = _props(ppr)
+    rejected = accepted
+    if ppr is not None:
+        change = ppr.find(_PPR_CHANGE)
+        old = change.find(PPR) if change is not None else None
+        if old is not None:
+            rejected = _props(old)
+        else:
+            numpr = ppr.find(_NUMPR)
+            if numpr is not None and numpr.find(_INS) is not None:
+                rejected = ParaProps(accepted.style, accepted.outline_level, NumPr("0", None))
+    return accepted, rejected
+
+
+def _label(props: ParaProps, styles: Styles, numbering: Numbering, counter: Counter) -> Label | None:
+    """Count the paragraph in its numbering list; its label (or None when not numbered)."""
+    style_num, carrier = styles.num_pr(props.style)
+    own = props.num_pr
+    num_id = own.num_id if own and own.num_id is not None else (style_num.num_id if style_num else None)
+    if not num_id or num_id == "0":
+        return None
+    ilvl = own.ilvl if own and own.ilvl is not None else None
+    if ilvl is None and style_num is not None:
+        ilvl = style_num.ilvl
+        if ilvl is None and carrier is not None:
+            ilvl = numbering.level_for_style(num_id, carrier)
+    return counter.next(num_id, ilvl or 0)
+
+
+_LITERAL_NUMBER = re.compile(
+    r"""^\s*(
+        (?:Annex|Appendix|Attachment|Schedule|Part|Chapter|Section|Article|Clause)\s+
+            (?:[IVXLC]+|\d+|[A-Z])\b(?:\.\d+)*
+      | \d+(?:\.\d+)*\.?(?=\s|$)
+      | [IVXLC]+\.(?=\s|$)
+      | [A-Z]\.(?=\s|$)
+    )""",
+    re.VERBOSE,
+)
+
+
+def literal_number(text: str) -> str:
+    """A number typed at the start of a heading ("4.2", "4.2.", "IV.", "Annex I", "A.")."""
+    m = _LITERAL_NUMBER.match(text)
+    return m.group(1) if m else ""
+
+
+# -- containers (tables) -------------------------------------------------------------------
+
+
+def _container_state(p: etree._Element, revs: Revisions, cache: dict) -> tuple[Revision | None, Revision | None, bool]:
+    """(inserted, deleted, in_table) from the cells and rows around a paragraph, innermost first."""
+    parent = p.getparent()
+    key = parent
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    ins = dele = None
+    in_table = False
+    el = parent
+    while el is not None and el.tag != _BODY:
+        if el.tag == _TC:
+            in_table = True
+            tcpr = el.find(_TCPR)
+            if tcpr is not None:
+                c = tcpr.find(_CELL_INS)
+                if c is not None and ins is None:
+                    ins = revs.get(c, "ins")
+                c = tcpr.find(_CELL_DEL)
+                if c is not None and dele is None:
+                    dele = revs.get(c, "del")
+        elif el.tag == _TR:
+            trpr = el.find(_TRPR)
+            if trpr is not None:
+                c = trpr.find(_INS)
+                if c is not None and ins is None:
+                    ins = revs.get(c, "ins")
+                c = trpr.find(_DEL)
+                if c is not None and dele is None:
+                    dele = revs.get(c, "del")
+        el = el.getparent()
+    cache[key] = (ins, dele, in_table)
+    return ins, dele, in_table
+
+
+def _is_last_in_cell(p: etree._Element) -> bool:
+    """The last paragraph of a table cell: Word cannot delete its mark (the cell end)."""
+    parent = p.getparent()
+    if parent is None or parent.tag != _TC:
+        return False
+    nxt = p.getnext()
+    while nxt is not None:
+        if nxt.tag == _P or nxt.tag == _TBL:
+            return False
+        nxt = nxt.getnext()
+    return True
+
+
+# -- the body -----------------------------------------------------------------------------
+
+
+@dataclass
+class Body:
+    blocks: list[Block]
+    segments: list[Segment]
+    notices: list[Notice]
+    # comment id -> full-stream offsets of its markers, in document order
+    comment_starts: dict[str, list[int]] = field(default_factory=dict)
+    comment_ends: dict[str, list[int]] = field(default_factory=dict)
+    comment_refs: dict[str, list[int]] = field(default_factory=dict)
+    format_changes: dict[str, int] = field(default_factory=dict)
+
+
+def read_body(body: etree._Element, styles: Styles, numbering: Numbering) -> Body:
+    revs = Revisions()
+    paragraphs = body_paragraphs(body)
+    segments: list[Segment] = []
+    run_pos: dict[etree._Element, tuple[int, int]] = {}
+    para_pos: dict[etree._Element, tuple[int, int]] = {}
+    container_cache: dict = {}
+    spans: list[tuple[int, int, bool]] = []  # (first, last, in_table) per paragraph
+    last_index = len(paragraphs) - 1
+    pos = 0
+
+    for bi, p in enumerate(paragraphs):
+        c_ins, c_del, in_table = _container_state(p, revs, container_cache)
+        first = len(segments)
+        p_start = pos
+        pend_text: list[str] = []
+        pend_state: tuple[Revision | None, Revision | None] | None = None
+        for r in paragraph_runs(p):
+            text = run_text(r)
+            run_pos[r] = (pos, pos + len(text))
+            if not text:
+                continue
+            pos += len(text)
+            ins = dele = None
+            for w in revision_wrappers(r, p):
+                kind = REVISION_TAGS[w.tag]
+                if kind in _INSERTING:
+                    if ins is None:
+                        ins = revs.get(w, kind)
+                elif dele is None:
+                    dele = revs.get(w, kind)
+            state = (ins or c_ins, dele or c_del)
+            # identity, not equality: one Revision object per revision element
+            if pend_text and (state[0] is not pend_state[0] or state[1] is not pend_state[1]):
+                segments.append(Segment("".join(pend_text), bi, pend_state[0], pend_state[1]))
+                pend_text = []
+            pend_state = state
+            pend_text.append(text)
+        if pend_text:
+            segments.append(Segment("".join(pend_text), bi, pend_state[0], pend_state[1]))
+
+        # the paragraph mark
+        m_ins = m_del = None
+        ppr = p.find(PPR)
+        rpr = ppr.find(RPR) if ppr is not None else None
+        if rpr is not None:
+            for child in rpr:
+                kind = REVISION_TAGS.get(child.tag)
+                if kind is None:
+                    continue
+                if kind in _INSERTING:
+                    m_ins = m_ins or revs.get(child, kind)
+                else:
+                    m_del = m_del or revs.get(child, kind)
+        if (m_del is not None or m_ins is not None) and (bi == last_index or _is_last_in_cell(p)):
+            # The last mark of a cell or of the document cannot go (it ends the cell or the
+            # document): accepting a deletion or rejecting an insertion of it keeps it.
+            m_ins = m_del = None
+        segments.append(Segment(PARAGRAPH_MARK, bi, m_ins or c_ins, m_del or c_del, is_mark=True))
+        para_pos[p] = (p_start, pos)
+        pos += 1
+        spans.append((first, len(segments) - 1, in_table))
+
+    blocks = _blocks(paragraphs, spans, segments, styles, numbering)
+    out = Body(blocks, segments, revs.notices())
+    _markers(body, run_pos, para_pos, out)
+    for el in body.iter(*FORMAT_CHANGE_TAGS):
+        name = FORMAT_CHANGE_TAGS[el.tag]
+        out.format_changes[name] = out.format_changes.get(name, 0) + 1
+    numbering_ins = sum(1 for el in body.iter(_NUMPR) if el.find(_INS) is not None)
+    if numbering_ins:
+        out.format_changes["numPr"] = numbering_ins
+    return out
+
+
+def _view_text(segments: list[Segment], first: int, last: int, view: str) -> str:
+    return "".join(s.text for s in segments[first:last] if s.visible(view))
+
+
+def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering) -> list[Block]:
+    counters = {"accepted": Counter(numbering), "rejected": Counter(numbering)}
+    ids: dict[str, int] = {}
+    for p in paragraphs:
+        pid = p.get(PARA_ID)
+        if pid:
+            ids[pid] = ids.get(pid, 0) + 1
+
+    blocks: list[Block] = []
+    section = title = ""
+    for bi, (p, (first, last, in_table)) in enumerate(zip(paragraphs, spans)):
+        ppr = p.find(PPR)
+        accepted, rejected = _view_props(ppr)
+        mark = segments[last]
+        labels: dict[str, Label | None] = {}
+        for view, props in (("rejected", rejected), ("accepted", accepted)):
+            if mark.visible(view):
+                labels[view] = _label(props, styles, numbering, counters[view])
+        view = "rejected" if "rejected" in labels else "accepted"
+        label = labels.get(view)
+        level = styles.heading_level(accepted.style, accepted.outline_level)
+        text = _view_text(segments, first, last, view).strip()
+
+        number = label.text if label is not None and not label.bullet else ""
+        if level is not None:
+            kind = "heading"
+            if not number:
+                number = literal_number(text)
+            if number or text:  # an empty heading paragraph opens no section
+                section = trim_number(number) if number else text
+                title = text
+        elif in_table:
+            kind = "table-cell"
+        elif label is not None:
+            kind = "list-item"
+        else:
+            kind = "paragraph"
+
+        pid = p.get(PARA_ID)
+        blocks.append(
+            Block(
+                index=bi,
+                id=pid if pid and ids.get(pid) == 1 else f"p{bi}",
+                kind=kind,
+                style=styles.name(accepted.style or styles.default_paragraph),
+                first=first,
+                last=last,
+                heading_level=level,
+                number=number,
+                section=section,
+                section_title=title,
+            )
+        )
+    return blocks
+
+
+def _markers(body: etree._Element, run_pos: dict, para_pos: dict, out: Body) -> None:
+    """Full-stream offsets of the comment markers, wherever they sit in the body.
+
+    Walks the body in document order keeping the offset of the last counted run or
+    paragraph edge seen: a marker before a paragraph's first run is at the paragraph start,
+    one after its last run is before its mark, one between paragraphs is after the mark.
+    """
+    if next(body.iter(_COMMENT_START, _COMMENT_END, _COMMENT_REF), None) is None:
+        return
+    pos = 0
+    targets = {_COMMENT_START: out.comment_starts, _COMMENT_END: out.comment_ends,
+               _COMMENT_REF: out.comment_refs}
+    for event, el in etree.iterwalk(body, events=("start", "end"),
+                                    tag=(_P, _R, _COMMENT_START, _COMMENT_END, _COMMENT_REF)):
+        tag = el.tag
+        if tag == _R:
+            span = run_pos.get(el)
+            if span is not None:
+                pos = span[0] if event == "start" else span[1]
+        elif tag == _P:
+            span = para_pos.get(el)
+            if span is not None:
+                pos = span[0] if event == "start" else span[1] + 1
+        elif event == "start":
+            cid = el.get(ID)
+            if cid is not None:
+                targets[tag].setdefault(cid, []).append(pos)
