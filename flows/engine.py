@@ -53,9 +53,11 @@ def migrate_once(say=print) -> None:
     if marker.exists():
         return
     with progress("Preparing the Prefect engine's database (first run only, ~30 s)", say):
+        import anyio
         from prefect.server.database.alembic_commands import alembic_upgrade
+        from prefect.utilities.asyncutils import run_sync_in_worker_thread
 
-        alembic_upgrade()
+        anyio.run(run_sync_in_worker_thread, alembic_upgrade)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
 

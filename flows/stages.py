@@ -151,6 +151,12 @@ def process_submission(message: Message | UnreadableMessage, records: list[Submi
                              "source": "e-mail text", "document": body_proposals[0].document,
                              "items": len(body_proposals)})
     result.proposals += body_proposals
+    if not head.reason:
+        copies = sum(1 for row in records[1:] if row.document)
+        parts = [f"{copies} Word cop{'y' if copies == 1 else 'ies'} read"] if copies else []
+        if body_proposals:
+            parts.append(f"{len(body_proposals)} comment(s) or proposal(s) in the e-mail text")
+        head.reason = "; ".join(parts) or "nothing to read in this e-mail"
     return result
 
 

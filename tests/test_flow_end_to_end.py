@@ -1,0 +1,179 @@
+"""The consultation flow as a real Prefect flow run on the sample consultation.
+
+Outputs are checked by pandoc 3 (an independent reader): reject(redline) is the draft,
+accept(redline) is the merged draft, and every tracked change is credited to a member.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SAMPLE
+from oracle import pandoc_spans, pandoc_text
+from redraft.parsers.consultation import read_consultation
+
+pytestmark = [pytest.mark.flow, pytest.mark.oracle]
+
+OUTPUTS = ["resolution.xlsx", "resolution.docx", "resolution.html", "resolution.csv",
+           "submissions.csv", "audit.jsonl", "summary.json"]
+
+
+@pytest.fixture(scope="module")
+def consultation():
+    return read_consultation(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def run_flow(prefect_harness):
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from redraft.flows.consultation import consultation_flow
+
+    def run(out: Path, decisions: Path | None = None, policy: str = "accept-non-conflicting"):
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return consultation_flow(str(SAMPLE), str(out), str(decisions) if decisions else None, policy)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def sample_out(run_flow, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample-out")
+    summary = run_flow(out)
+    return out, summary
+
+
+def test_every_output_is_written(sample_out, consultation):
+    out, summary = sample_out
+    for name in OUTPUTS:
+        assert (out / name).is_file(), name
+    for spec in consultation.documents:
+        for name in ("redline.docx", "merged.docx", "proposals.docx"):
+            assert (out / spec.key / name).is_file(), f"{spec.key}/{name}"
+    assert summary["messages"] == len(list((SAMPLE.parent / "inbox").glob("*.eml")))
+
+
+def test_redline_rejects_to_the_draft_and_accepts_to_the_merged_draft(sample_out, consultation):
+    out, _ = sample_out
+    for spec in consultation.documents:
+        draft = pandoc_text(spec.draft, "accept")
+        redline = out / spec.key / "redline.docx"
+        merged = out / spec.key / "merged.docx"
+        assert pandoc_text(redline, "reject") == draft
+        assert pandoc_text(redline, "accept") == pandoc_text(merged, "accept")
+        assert pandoc_text(merged, "accept") != draft, "the samples have accepted changes"
+
+
+def test_merged_draft_has_no_revisions_or_comments(sample_out, consultation):
+    out, _ = sample_out
+    for spec in consultation.documents:
+        spans = pandoc_spans(out / spec.key / "merged.docx")
+        assert [s for s in spans if s["class"] in ("insertion", "deletion", "comment-start")] == []
+
+
+def test_every_tracked_change_is_credited_to_its_proposer(sample_out, consultation):
+    out, _ = sample_out
+    rows = list(csv.DictReader((out / "resolution.csv").open(encoding="utf-8-sig")))
+    applied = {r["Organisation"] for r in rows if r["Status"] == "applied"}
+    assert applied
+    for spec in consultation.documents:
+        spans = pandoc_spans(out / spec.key / "redline.docx")
+        authors = {s["author"] for s in spans if s["class"] in ("insertion", "deletion")}
+        assert authors <= applied, f"{spec.key}: changes credited to {authors - applied}"
+
+
+def test_conflicts_are_pending_rows_and_comments_never_applied(sample_out, consultation):
+    out, summary = sample_out
+    rows = list(csv.DictReader((out / "resolution.csv").open(encoding="utf-8-sig")))
+    conflict_groups = {r["Group"] for r in rows if "conflicts with" in r["Rationale"]}
+    assert conflict_groups, "the samples have a conflict"
+    for group in conflict_groups:
+        members = [r for r in rows if r["Group"] == group]
+        assert {r["Disposition"] for r in members} == {"Pending"}
+        assert all(r["Status"] == "open" for r in members)
+        key = members[0]["Document"]
+        comments = [s for s in pandoc_spans(out / key / "redline.docx") if s["class"] == "comment-start"]
+        assert any(group in c["text"] for c in comments), f"conflict {group} has a comment in the redline"
+        merged = pandoc_text(out / key / "merged.docx")
+        for r in members:
+            new = r["Proposed change"].split("With: ")[-1] if "With: " in r["Proposed change"] else ""
+            if new and new not in pandoc_text(spec_draft(consultation, key)):
+                assert " ".join(new.split()) not in merged, f"{r['ID']} applied half-way"
+
+
+def spec_draft(consultation, key):
+    return consultation.document(key).draft
+
+
+def test_every_message_and_attachment_is_accounted_for(sample_out):
+    out, _ = sample_out
+    rows = list(csv.DictReader((out / "submissions.csv").open(encoding="utf-8-sig")))
+    sources = {r["source"] for r in rows if r["kind"] == "message"}
+    assert sources == {p.name for p in (SAMPLE.parent / "inbox").iterdir() if not p.name.startswith(".")}
+    assert all(r["status"] and r["reason"] for r in rows), [r for r in rows if not (r["status"] and r["reason"])]
+    statuses = {r["status"] for r in rows}
+    assert {"accepted", "late", "duplicate", "not-a-submission", "unreadable"} <= statuses
+
+
+def test_rerun_into_the_same_folder_gives_the_same_outputs(run_flow, sample_out, consultation, tmp_path):
+    out, _ = sample_out
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    run_flow(again)
+    for name in OUTPUTS + [f"{s.key}/{n}" for s in consultation.documents
+                           for n in ("redline.docx", "merged.docx", "proposals.docx")]:
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_decisions_round_trip(run_flow, sample_out, consultation, tmp_path):
+    """Fill the xlsx as the secretariat would, rerun with it: the documents follow it."""
+    out, _ = sample_out
+    book = openpyxl.load_workbook(out / "resolution.xlsx")
+    chosen = {}
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[1]]
+        col = {name: header.index(name) + 1 for name in ("ID", "Disposition", "Rationale", "Rationale",
+                                                          "Status", "Group", "Source", "Proposed change")}
+        seen_groups = set()
+        for row in range(2, sheet.max_row + 1):
+            rid = sheet.cell(row, col["ID"]).value
+            group = sheet.cell(row, col["Group"]).value
+            if not rid:
+                continue
+            if "conflicts with" in (sheet.cell(row, col["Rationale"]).value or "") and group not in seen_groups:
+                seen_groups.add(group)
+                sheet.cell(row, col["Disposition"]).value = "Accepted"
+                chosen[rid] = "Accepted"
+            elif sheet.cell(row, col["Status"]).value == "applied" and not chosen.get("rejected"):
+                sheet.cell(row, col["Disposition"]).value = "Not accepted"
+                sheet.cell(row, col["Rationale"]).value = "The GCG prefers the current wording."
+                chosen[rid] = "Not accepted"
+                chosen["rejected"] = rid
+    decisions = tmp_path / "decisions.xlsx"
+    book.save(decisions)
+    second = tmp_path / "second"
+    run_flow(second, decisions)
+    rows = {r["ID"]: r for r in csv.DictReader((second / "resolution.csv").open(encoding="utf-8-sig"))}
+    for rid, disposition in chosen.items():
+        if rid == "rejected":
+            continue
+        assert rows[rid]["Disposition"] == disposition
+        assert rows[rid]["Status"] == ("applied" if disposition == "Accepted" else "open")
+    for spec in consultation.documents:
+        assert pandoc_text(second / spec.key / "redline.docx", "accept") == \
+            pandoc_text(second / spec.key / "merged.docx")
+        assert pandoc_text(second / spec.key / "redline.docx", "reject") == pandoc_text(spec.draft)
+
+
+def test_flow_runs_are_recorded_by_prefect(sample_out):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["redraft-consultation"])))
+    assert runs and all(r.state.is_completed() for r in runs if r.state and r.state.is_final())
