@@ -9,7 +9,19 @@ from . import engine
 
 def run_consultation(consultation_file: Path, out_dir: Path, decisions: Path | None = None,
                      policy: str = "accept-non-conflicting", say=print) -> dict:
-    """Configure Prefect, start the engine if needed (with a progress line), run the flow."""
+    """Configure Prefect, start the engine if needed (with a progress line), run the flow.
+
+    The consultation file, the policy and the decisions file are checked first, so a refused
+    input is reported at once, before any engine start-up.
+    """
+    from ..consolidate.decide import Policy
+    from ..parsers.consultation import read_consultation
+    from ..parsers.decisions import read_decisions
+
+    read_consultation(consultation_file)
+    Policy.parse(policy)
+    if decisions is not None:
+        read_decisions(decisions)
     out_dir.mkdir(parents=True, exist_ok=True)
     mode = engine.configure(out_dir / ".redraft" / "prefect-results")
     if mode == "embedded":

@@ -177,3 +177,21 @@ def test_flow_runs_are_recorded_by_prefect(sample_out):
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["redraft-consultation"])))
     assert runs and all(r.state.is_completed() for r in runs if r.state and r.state.is_final())
+
+
+def test_libreoffice_sees_the_same_redline_and_merged_text(sample_out, consultation, libreoffice):
+    """LibreOffice (a second independent reader) opens both documents and agrees."""
+    out, _ = sample_out
+    paths = {}
+    for spec in consultation.documents:
+        paths[spec.key] = (spec.draft, out / spec.key / "redline.docx", out / spec.key / "merged.docx")
+    found = libreoffice.read([p for triple in paths.values() for p in triple])
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    for key, (draft, redline, merged) in paths.items():
+        assert words(found[redline]["rejected"]) == words(found[draft]["accepted"]), key
+        assert words(found[redline]["accepted"]) == words(found[merged]["accepted"]), key
+        assert found[merged]["redlines"] == [] and found[merged]["comments"] == []
+        assert found[redline]["redlines"], f"{key}: the redline has tracked changes"
