@@ -6,6 +6,11 @@ An insertion has `start == end` and `old == ""`. A comment (no proposed wording)
 `kind = None` and `new = None`. A place that could not be decided has `start = end = None`:
 `located_by == "ambiguous"` lists every possible place in `candidates`;
 `located_by == "general"` means nothing in the sentence pointed at the draft.
+
+A comment placed by a reference ("We oppose section 4.2") spans the whole referenced part
+with `old == ""`; a change placed by a reference ("add ... at the end of section 4.2",
+"delete paragraph 3", "paragraph 3 should read ...") has `located_by == "reference"` and the
+usual `old`.
 """
 
 from __future__ import annotations
