@@ -98,5 +98,19 @@ class ResolutionTable:
     def rows_for(self, key: str) -> list[ResolutionRow]:
         return [r for r in self.rows if r.document == key]
 
+    def document_keys(self) -> list[str]:
+        """Documents in consultation order, then any key only the rows name."""
+        keys = list(self.documents)
+        keys += [k for k in dict.fromkeys(r.document for r in self.rows) if k not in keys]
+        return keys
+
+
+def rows_by_section(rows: list[ResolutionRow]) -> dict[str, list[ResolutionRow]]:
+    """Rows grouped by section ("General" when empty), sections in order of appearance."""
+    groups: dict[str, list[ResolutionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.section.strip() or "General", []).append(row)
+    return groups
+
 
 assert [f.name for f in fields(ResolutionRow)] == [name for name, _ in COLUMNS]

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..models.resolution import ResolutionRow, ResolutionTable
+from ..models.resolution import rows_by_section, ResolutionRow, ResolutionTable
 from .safe_cells import xml_safe
 from .stable_zip import restamp
 
@@ -39,12 +39,12 @@ def write_resolution_docx(table: ResolutionTable, path: str | Path, timestamp: d
     doc.styles["Normal"].font.size = Pt(9)  # headings keep their own sizes
     _set_properties(doc, table, timestamp)
     doc.add_heading(_t(table.title) or "Comment resolution", level=0)
-    for key in _document_keys(table):
+    for key in table.document_keys():
         doc.add_heading(_t(table.documents.get(key) or key), level=1)
         rows = table.rows_for(key)
         if not rows:
             doc.add_paragraph("No comments.")
-        for section, section_rows in _by_section(rows).items():
+        for section, section_rows in rows_by_section(rows).items():
             doc.add_heading(_t(section), level=2)
             _table(doc, section_rows)
     buf = io.BytesIO()
@@ -56,20 +56,6 @@ def write_resolution_docx(table: ResolutionTable, path: str | Path, timestamp: d
 
 def _t(text: str) -> str:
     return xml_safe(text or "")
-
-
-def _document_keys(table: ResolutionTable) -> list[str]:
-    keys = list(table.documents)
-    keys += [k for k in dict.fromkeys(r.document for r in table.rows) if k not in keys]
-    return keys
-
-
-def _by_section(rows: list[ResolutionRow]) -> dict[str, list[ResolutionRow]]:
-    """Rows grouped by section ("General" when empty), sections in order of appearance."""
-    groups: dict[str, list[ResolutionRow]] = {}
-    for row in rows:
-        groups.setdefault(row.section.strip() or "General", []).append(row)
-    return groups
 
 
 def _landscape(doc) -> None:

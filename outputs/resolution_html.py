@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models.resolution import DISPOSITIONS, ResolutionRow, ResolutionTable
+from ..models.resolution import rows_by_section, DISPOSITIONS, ResolutionRow, ResolutionTable
 
 BAR_WIDTH = 320  # px for the longest bar
 BAR_HEIGHT = 18
@@ -57,9 +57,9 @@ def render_resolution_html(table: ResolutionTable) -> str:
     """The page as a string."""
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
     documents = []
-    for key in _document_keys(table):
+    for key in table.document_keys():
         rows = table.rows_for(key)
-        sections = _by_section(rows)
+        sections = rows_by_section(rows)
         documents.append({
             "key": key,
             "title": table.documents.get(key) or key,
@@ -87,20 +87,6 @@ def write_resolution_html(table: ResolutionTable, path: str | Path) -> Path:
     path = Path(path)
     path.write_text(render_resolution_html(table), encoding="utf-8")
     return path
-
-
-def _document_keys(table: ResolutionTable) -> list[str]:
-    keys = list(table.documents)
-    keys += [k for k in dict.fromkeys(r.document for r in table.rows) if k not in keys]
-    return keys
-
-
-def _by_section(rows: list[ResolutionRow]) -> dict[str, list[ResolutionRow]]:
-    """Rows grouped by section ("General" when empty), sections in order of appearance."""
-    groups: dict[str, list[ResolutionRow]] = {}
-    for row in rows:
-        groups.setdefault(row.section.strip() or "General", []).append(row)
-    return groups
 
 
 def _bars(counts: Counter) -> dict:

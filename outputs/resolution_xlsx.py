@@ -37,20 +37,13 @@ def write_resolution_xlsx(table: ResolutionTable, path: str | Path, timestamp: d
     wb = Workbook()
     _summary(wb.active, table)
     used = {"summary"}
-    for key in _document_keys(table):
+    for key in table.document_keys():
         ws = wb.create_sheet(_sheet_title(key, used))
         _document_sheet(ws, table.rows_for(key))
     _set_properties(wb, table, timestamp)
     path = Path(path)
     path.write_bytes(restamp(_save(wb)))
     return path
-
-
-def _document_keys(table: ResolutionTable) -> list[str]:
-    """Documents in consultation order, then any key only the rows name."""
-    keys = list(table.documents)
-    keys += [k for k in dict.fromkeys(r.document for r in table.rows) if k not in keys]
-    return keys
 
 
 def _sheet_title(key: str, used: set[str]) -> str:
@@ -125,7 +118,7 @@ def _summary(ws, table: ResolutionTable) -> None:
     _count_block(
         ws, "Comments per document and disposition", ["Document", "Title"], columns,
         [([k, table.documents.get(k, "")], {d: by_doc[(k, d)] for d in columns})
-         for k in _document_keys(table)],
+         for k in table.document_keys()],
     )
     ws.append([])
     constituencies = dict.fromkeys(r.constituency or "(none)" for r in table.rows)

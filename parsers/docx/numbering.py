@@ -19,6 +19,7 @@ from lxml import etree
 
 from ...ooxml.names import qn
 from .styles import Styles
+from ...models.numbers import to_roman
 
 _ABSTRACT, _NUM, _LVL = qn("w:abstractNum"), qn("w:num"), qn("w:lvl")
 _ABSTRACT_ID, _NUM_ID, _ILVL = qn("w:abstractNumId"), qn("w:numId"), qn("w:ilvl")
@@ -169,19 +170,8 @@ def read_numbering(root: etree._Element | None, styles: Styles) -> Numbering:
 
 # -- formatting -------------------------------------------------------------------------
 
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
 def _roman(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    out = []
-    for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
+    return to_roman(n) if n > 0 else str(n)
 
 
 def _letter(n: int) -> str:
