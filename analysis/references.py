@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..models.document import Block, Document
+from ..models.numbers import ROMAN, to_roman
 
 # ----------------------------------------------------------------------------- finding
 
@@ -177,26 +178,13 @@ def find_references(sentence: str) -> list[Reference]:
 
 # ----------------------------------------------------------------------------- numerals
 
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def to_roman(n: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
-
-
 def from_roman(s: str) -> int | None:
     """The value of a roman numeral written the usual way ("IV" -> 4), else None."""
     s = s.upper()
     if not s or any(c not in "IVXLCDM" for c in s):
         return None
     total, i = 0, 0
-    for value, letters in _ROMAN:
+    for value, letters in ROMAN:
         while s.startswith(letters, i):
             total += value
             i += len(letters)

@@ -23,7 +23,7 @@ from ..models.changes import Decided, Origin, Proposal, Source
 from ..models.consultation import Consultation
 from ..models.document import Document
 from ..models.intake import UnreadableMessage
-from ..models.notices import Notice, Refusal
+from ..models.notices import Refusal
 from ..models.submission import Message, Status, SubmissionRecord
 from ..parsers.docx import read_docx
 from ..parsers.mail.accounting import account_messages
@@ -181,9 +181,6 @@ def proposals_from_text(message: Message, head: SubmissionRecord, consultation: 
     for item in candidates[key][2]:
         block = block_for(drafts[key].document, item.start) if item.start is not None else None
         notices = tuple(item.notices)
-        if item.located_by == "ambiguous":
-            notices += (Notice("the quoted text occurs " + str(len(item.candidates)) + " times in the draft: "
-                               "the secretariat chooses the place"),)
         has_place = item.start is not None and item.end is not None
         out.append(origin.proposal(
             source=Source.EMAIL, start=item.start if has_place else None, end=item.end if has_place else None,

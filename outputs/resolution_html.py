@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models.resolution import rows_by_section, DISPOSITIONS, ResolutionRow, ResolutionTable
+from ..models.resolution import rows_by_section, DISPOSITIONS, ResolutionTable
 
 BAR_WIDTH = 320  # px for the longest bar
 BAR_HEIGHT = 18
