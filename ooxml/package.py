@@ -39,10 +39,17 @@ def stable_zip(entries: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
             info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name.endswith("/") else zipfile.ZIP_DEFLATED
+            info.create_system = 0  # same bytes on every platform
+            info.external_attr = 0
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def restamp(data: bytes) -> bytes:
+    """Re-pack a zip (xlsx, docx written by other libraries) the same deterministic way."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return stable_zip({entry.filename: archive.read(entry) for entry in archive.infolist()})
 
 
 class Package:

@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt
 
 from ..models.resolution import rows_by_section, ResolutionRow, ResolutionTable
 from .safe_cells import xml_safe
-from .stable_zip import restamp
+from ..ooxml.package import restamp
 
 HEADINGS = (
     "ID",

@@ -21,7 +21,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..models.resolution import COLUMNS, DISPOSITIONS, ResolutionRow, ResolutionTable
 from .safe_cells import neutralise, xml_safe
-from .stable_zip import restamp
+from ..ooxml.package import restamp
 
 SPARE_ROWS = 200  # drop-down rows below the data, for rows a user adds
 CELL_LIMIT = 32767  # Excel's maximum characters per cell

@@ -35,6 +35,7 @@ from pathlib import Path
 from ..models.consultation import Consultation, DraftSpec
 from ..models.intake import ConsultationRefused
 from .members import read_members
+from .text_file import read_text_file
 
 __all__ = ["ConsultationRefused", "read_consultation", "parse_consultation"]
 
@@ -47,18 +48,7 @@ _OFFSET_HINT = "the deadline needs a time zone offset, e.g. 2018-08-15T18:00:00+
 def read_consultation(path: Path | str) -> Consultation:
     """Read and check a consultation file; raise `ConsultationRefused` with a plain reason."""
     path = Path(path).absolute()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConsultationRefused(f"consultation file not found: {path}") from None
-    except IsADirectoryError:
-        raise ConsultationRefused(f"{path} is a folder, not a consultation file") from None
-    except OSError as exc:
-        raise ConsultationRefused(f"consultation file {path} cannot be read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConsultationRefused(f"{path.name}: the file is not UTF-8 text") from None
+    text = read_text_file(path, "consultation file", ConsultationRefused)
     return parse_consultation(text, source=path)
 
 

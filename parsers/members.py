@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..models.consultation import Member
 from ..models.intake import MembersRefused
+from .text_file import read_text_file
 
 _HEADER_ALIASES = {
     "email": "email",
@@ -41,21 +42,8 @@ _HEADER_ALIASES = {
 def read_members(path: Path | str) -> tuple[Member, ...]:
     """Read members.csv; raise `MembersRefused` naming every bad row."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MembersRefused(f"members list not found: {path}") from None
-    except IsADirectoryError:
-        raise MembersRefused(f"members list {path} is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise MembersRefused(f"members list {path} cannot be read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise MembersRefused(
-            f"{path.name}: the file is not UTF-8 text — save it from Excel as "
-            "'CSV UTF-8 (comma delimited)'"
-        ) from None
+    text = read_text_file(path, "members list", MembersRefused,
+                          " — save it from Excel as 'CSV UTF-8 (comma delimited)'")
     return parse_members(text, where=path.name)
 
 

@@ -19,7 +19,7 @@ from redraft.outputs.resolution_docx import write_resolution_docx
 from redraft.outputs.resolution_html import render_resolution_html, write_resolution_html
 from redraft.outputs.resolution_xlsx import write_resolution_xlsx
 from redraft.outputs.safe_cells import neutralise, xml_safe
-from redraft.outputs.stable_zip import restamp
+from redraft.ooxml.package import restamp
 
 STAMP = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
 HEADINGS = [h for _, h in COLUMNS]
