@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models.changes import Origin, Proposal, Source
-from ..models.document import Document, Revision
+from ..models.document import Document, Revision, Story
 from ..models.notices import Notice
 from .alignment import Alignment
 
@@ -72,6 +72,34 @@ def proposals_from_copy(copy: Document, draft: Document, origin: Origin) -> list
                 new=hunk.new, located_by="clean copy"), draft_text))
     for comment in copy.comments:
         out.append(_comment(comment, copy, align, draft, draft_text, origin))
+    drafts_stories = {s.name: s for s in draft.stories}
+    for story in copy.stories:
+        out += _story_changes(story, drafts_stories.get(story.name), origin)
+    return out
+
+
+def _story_changes(story: Story, draft_story: Story | None, origin: Origin) -> list[Proposal]:
+    """Changes to a footnote, header or footer: listed for the secretariat, not applied (the
+    redline carries changes to the body text only). Tracked changes as recorded; in a clean
+    copy, the differences from the draft's story of the same name."""
+    section = story.document.blocks[0].section if story.document.blocks else ""
+    note = (Notice(f"a change to the {story.name}: apply it by hand if accepted"),)
+    out = []
+    if story.document.has_revisions:
+        for hunk in revision_hunks(story.document):
+            rev = hunk.revision
+            author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+            out.append(origin.proposal(
+                source=Source.TRACKED, start=None, end=None, old=hunk.old, new=hunk.new,
+                located_by=story.name, author=author, date=(rev.date if rev and rev.date else origin.received),
+                comment=f"tracked change in the {story.name}", notices=note,
+            ).with_(section=section))
+    elif draft_story is not None:
+        for hunk in Alignment(draft_story.document.text("accepted"), story.document.text("accepted")).hunks():
+            out.append(origin.proposal(
+                source=Source.CLEAN, start=None, end=None, old=hunk.old, new=hunk.new,
+                located_by=story.name, comment=f"edit of the {story.name}", notices=note,
+            ).with_(section=section))
     return out
 
 
@@ -94,7 +122,10 @@ def _tracked(hunk: _Hunk, align: Alignment, draft: Document, draft_text: str, or
 
 def _comment(comment, copy: Document, align: Alignment, draft: Document, draft_text: str, origin: Origin) -> Proposal:
     notices = list(comment.notices)
-    if comment.start is None:
+    if comment.story:
+        start = end = None
+        located = comment.story
+    elif comment.start is None:
         start = end = None
         located = "general"
         notices.append(Notice("the comment's place in the text is missing"))
@@ -113,7 +144,9 @@ def _comment(comment, copy: Document, align: Alignment, draft: Document, draft_t
         source=Source.COMMENT, start=start, end=end, old=draft_text[start:end] if start is not None else "",
         new=None, comment=text, anchor=comment.anchor, located_by=located, author=author,
         date=comment.date or origin.received, notices=tuple(notices))
-    return _placed(draft, proposal, draft_text) if start is not None else proposal
+    if start is None:
+        return proposal.with_(section=comment.section) if comment.section else proposal
+    return _placed(draft, proposal, draft_text)
 
 
 def _placed(draft: Document, proposal: Proposal, draft_text: str) -> Proposal:

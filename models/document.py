@@ -9,6 +9,10 @@ that inserted and/or deleted it, so two views follow without XML:
 
 Positions in a document (comment anchors, change spans) are offsets into the *full stream*,
 the concatenation of every segment; `Document.to_view` maps them into a view.
+
+Text outside the body (footnotes, endnotes, headers, footers) is read into `stories`, each a
+small `Document` of its own, so body offsets stay those of the body alone. Changes that do
+not change text (formatting, numbering, table properties) are listed in `format_changes`.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ PARAGRAPH_MARK = "\n"
 class Revision:
     """Who changed something and when (a `w:ins`, `w:del`, move or formatting change)."""
 
-    kind: str  # "ins" | "del" | "moveTo" | "moveFrom" | "format" | ...
+    # text: "ins" | "del" | "moveTo" | "moveFrom"; tables: "row-ins" | "row-del" |
+    # "cell-ins" | "cell-del"; no text: "run-format" | "paragraph-format" | "numbering" |
+    # "table-format" | "section-format"
+    kind: str
     author: str
     date: datetime | None
     id: str = ""
@@ -56,7 +63,8 @@ class Block:
 
     index: int
     id: str  # w14:paraId where Word wrote one, else "p<index>"
-    kind: str  # "paragraph" | "heading" | "list-item" | "table-cell"
+    # "paragraph" | "heading" | "list-item" | "table-cell" | "footnote" | "endnote" | "header" | "footer"
+    kind: str
     style: str
     first: int  # index of its first segment in Document.segments
     last: int  # index of its paragraph-mark segment
@@ -81,6 +89,19 @@ class WordComment:
     parent: str | None = None  # id of the comment this one replies to
     resolved: bool = False
     notices: tuple[Notice, ...] = ()
+    block_ids: tuple[str, ...] = ()  # the blocks its range touches
+    story: str = ""  # "" in the body, else where it sits, e.g. "footnote 2" (start/end are then None)
+    section: str = ""  # the section it belongs to (for a story: where the story is referenced)
+
+
+@dataclass(frozen=True)
+class FormatChange:
+    """A tracked change that changes no text: formatting, numbering, table or section properties."""
+
+    block: int  # index of the block it applies to (for tables: their first block)
+    revision: Revision
+    text: str  # the text it applies to (a run's text, or the block's text)
+    detail: str = ""  # what changed, e.g. "bold added" or "style Heading 2 (was Normal)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +115,22 @@ class Document:
     sha256: str = ""
     source: str = ""
     properties: dict = field(default_factory=dict, compare=False)  # core properties (author, title)
+    format_changes: tuple[FormatChange, ...] = ()
+    stories: tuple[Story, ...] = ()
+
+    @cached_property
+    def _view_starts(self) -> dict[str, list[int]]:
+        """Per view, the view offset at which each segment starts (for `to_view`)."""
+        out = {}
+        for view in ("accepted", "rejected"):
+            starts, pos = [], 0
+            for seg in self.segments:
+                starts.append(pos)
+                if seg.visible(view):
+                    pos += len(seg.text)
+            starts.append(pos)
+            out[view] = starts
+        return out
 
     @cached_property
     def _starts(self) -> list[int]:
@@ -127,7 +164,7 @@ class Document:
         """Map a full-stream offset to the same place in a view."""
         i = bisect.bisect_right(self._starts, offset) - 1
         i = max(0, min(i, len(self.segments)))
-        pos = sum(len(s.text) for s in self.segments[:i] if s.visible(view))
+        pos = self._view_starts[view][i]
         if i < len(self.segments) and self.segments[i].visible(view):
             pos += offset - self._starts[i]
         return pos
@@ -138,6 +175,15 @@ class Document:
         i = max(0, min(i, len(self.segments) - 1))
         return self.blocks[self.segments[i].block]
 
+    def block_revisions(self, block: Block) -> list[Revision]:
+        """The distinct revisions touching a block's text or mark, in order of appearance."""
+        seen: dict[int, Revision] = {}
+        for seg in self.segments[block.first : block.last + 1]:
+            for rev in (seg.inserted, seg.deleted):
+                if rev is not None and id(rev) not in seen:
+                    seen[id(rev)] = rev
+        return list(seen.values())
+
     def block_starts(self, view: View) -> list[int]:
         """Offset in the view's text where each block starts."""
         starts, pos = [], 0
@@ -145,3 +191,13 @@ class Document:
             starts.append(pos)
             pos += sum(len(s.text) for s in self.segments[block.first : block.last + 1] if s.visible(view))
         return starts
+
+
+@dataclass(frozen=True)
+class Story:
+    """Text outside the body: one footnote or endnote, or a header or footer part."""
+
+    kind: str  # "footnote" | "endnote" | "header" | "footer"
+    name: str  # as staff would say it: "footnote 2", "header (first page)"
+    part: str  # the zip member it was read from
+    document: Document  # its blocks and segments (offsets of its own)

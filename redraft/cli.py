@@ -43,6 +43,33 @@ def run(
 
 
 @app.command()
+def read(
+    file: Path = typer.Argument(..., help="A Word file (.docx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the model as JSON instead of a listing."),
+) -> None:
+    """Print what redraft reads in a Word file: blocks, tracked changes, comments, warnings."""
+    import json
+
+    from .outputs.document_view import document_listing, document_to_dict
+    from .parsers.docx import DocxRefused, read_docx
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _say(f"redraft: cannot read {file}: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    try:
+        doc = read_docx(data, source=file.name)
+    except DocxRefused as refusal:
+        _say(f"redraft: {file.name}: {refusal.reason}")
+        raise typer.Exit(2)
+    if as_json:
+        typer.echo(json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(document_listing(doc), nl=False)
+
+
+@app.command()
 def server(
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server and its UI."),
 ) -> None:

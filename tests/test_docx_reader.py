@@ -47,14 +47,8 @@ def _read(path: Path) -> Document:
 
 # -- accept all / reject all against Word's expected results -------------------------------
 
-_PARTNER_XFAIL = {
-    ("RP051-Arabic", "rejected"): (
-        "the -Rejected file keeps a paragraph break after 'مسائل التوافق' where the tracked "
-        "copy has an inserted paragraph mark followed by an inserted empty paragraph and an "
-        "inserted table; rejecting removes all three, so the text on both sides forms one "
-        "paragraph. pandoc --track-changes=reject reads it as we do (one paragraph)."
-    ),
-}
+# Cases where our reading knowingly differs from Word's expected result: (stem, view) -> reason.
+_PARTNER_XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _partner_cases():
@@ -331,7 +325,7 @@ def test_deleted_mark_of_last_paragraph_in_cell_is_kept():
     assert view_paragraphs(doc, "accepted") == ["x", "y"]
 
 
-def test_format_changes_are_counted_not_text():
+def test_format_changes_are_listed_not_text():
     rpr_change = ('<w:rPr><w:b/><w:rPrChange w:id="3" w:author="A" w:date="2024-01-01T00:00:00Z">'
                   "<w:rPr/></w:rPrChange></w:rPr>")
     ppr_change = '<w:jc w:val="center"/><w:pPrChange w:id="4" w:author="A"><w:pPr/></w:pPrChange>'
@@ -340,7 +334,8 @@ def test_format_changes_are_counted_not_text():
     assert doc.text("accepted") == doc.text("rejected") == "Bold now\n"
     assert not doc.has_revisions
     assert doc.properties["format_changes"] == 2
-    assert doc.properties["format_change_kinds"] == {"rPrChange": 1, "pPrChange": 1}
+    assert [(c.revision.kind, c.text, c.detail) for c in doc.format_changes] == [
+        ("paragraph-format", "Bold now", "alignment added"), ("run-format", "Bold now", "bold added")]
     assert doc.notices == ()
 
 
@@ -650,7 +645,7 @@ def test_inserted_numbering_has_no_number_in_the_original():
     doc = read_docx(make_docx(para(run("item"), ppr=numpr_ins), styles=NUMBERED_STYLES, numbering=NUMBERING))
     # the paragraph is in the original text, where it was not numbered
     assert doc.blocks[0].number == "" and doc.blocks[0].kind == "paragraph"
-    assert doc.properties["format_change_kinds"] == {"numPr": 1}
+    assert [(c.revision.kind, c.detail) for c in doc.format_changes] == [("numbering", "numbering added")]
 
 
 def test_text_boxes_are_left_out_with_a_notice():

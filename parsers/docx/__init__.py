@@ -8,6 +8,8 @@ One small reader per part, data flowing one way (as in mammoth):
     body.py      word/document.xml body                      -> blocks, segments, markers
     comments.py  word/comments.xml + commentsExtended.xml    -> WordComment list
     core.py      docProps/core.xml                           -> properties
+    stories.py   footnotes, endnotes, headers, footers        -> Story list (read like the body)
+    format_changes.py  property changes (rPrChange, pPrChange, ...) -> FormatChange list
 
 Bad input raises `DocxRefused` (a `Refusal` with a plain `reason`); anything odd but usable
 becomes a `Notice` on the document or on a comment.
@@ -26,16 +28,16 @@ from ...models.document import Document
 from ...models.notices import Notice
 from ...ooxml.names import FALLBACK, TXBX, qn
 from .body import read_body
-from .comments import read_comments
+from .comments import Where, read_comments
 from .core import read_core
 from .numbering import read_numbering
 from .package import DocxRefused, Package
+from .stories import read_stories
 from .styles import read_styles
 
 __all__ = ["DocxRefused", "read_docx"]
 
 _BODY, _T, _TXBX, _FALLBACK = qn("w:body"), qn("w:t"), TXBX, FALLBACK
-_UNREAD_PARTS = ("footnotes", "endnotes", "header", "footer")
 
 
 def read_docx(data: bytes, source: str = "") -> Document:
@@ -76,20 +78,24 @@ def _read(data: bytes, source: str) -> Document:
         sha256=hashlib.sha256(data).hexdigest(),
         source=source,
     )
+    stories, story_notices = read_stories(pkg, main, root, body, body.blocks, styles, numbering)
+    notices.extend(story_notices)
+    places = [Where(body, doc)] + [
+        Where(r.body, r.story.document, r.story.name, r.story.document.blocks[0].section if r.story.document.blocks else "")
+        for r in stories
+    ]
     comments, comment_notices = read_comments(
         pkg.optional_xml(pkg.related(main, "comments")),
         pkg.optional_xml(pkg.related(main, "commentsExtended")),
-        body,
-        doc,
+        places,
     )
     notices.extend(comment_notices)
-    notices.extend(_unread_revisions(pkg, main))
     notices.extend(_text_boxes(body_el))
 
     properties = read_core(pkg.optional_xml(pkg.related("", "core-properties") or "docProps/core.xml"))
-    properties["format_changes"] = sum(body.format_changes.values())
-    properties["format_change_kinds"] = dict(body.format_changes)
-    return replace(doc, comments=tuple(comments), notices=tuple(notices), properties=properties)
+    properties["format_changes"] = len(body.format_changes)
+    return replace(doc, comments=tuple(comments), notices=tuple(notices), properties=properties,
+                   format_changes=tuple(body.format_changes), stories=tuple(r.story for r in stories))
 
 
 def _text_boxes(body_el: etree._Element) -> list[Notice]:
@@ -102,18 +108,3 @@ def _text_boxes(body_el: etree._Element) -> list[Notice]:
     if not boxes:
         return []
     return [Notice(f"text in {len(boxes)} text box(es) is not read (nor any change made in it)")]
-
-
-def _unread_revisions(pkg: Package, main: str) -> list[Notice]:
-    """Say so when tracked changes or comments sit in parts this reader does not read."""
-    found = []
-    for rel in pkg.rels(main):
-        if rel.external or rel.kind not in _UNREAD_PARTS or not pkg.has(rel.target):
-            continue
-        raw = pkg.read(rel.target)
-        if b"<w:ins " in raw or b"<w:del " in raw or b"<w:commentRangeStart " in raw:
-            found.append(rel.kind)
-    if not found:
-        return []
-    kinds = ", ".join(sorted(set(found)))
-    return [Notice(f"tracked changes or comments in the {kinds} are not read (only the body text is)")]

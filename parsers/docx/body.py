@@ -22,10 +22,11 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from ...models.document import PARAGRAPH_MARK, Block, Revision, Segment
+from ...models.document import PARAGRAPH_MARK, Block, FormatChange, Revision, Segment
 from ...models.notices import Notice
 from ...ooxml.names import AUTHOR, DATE, ID, PARA_ID, PPR, RPR, qn
 from ...ooxml.text import REVISION_TAGS, body_paragraphs, paragraph_runs, revision_wrappers, run_text
+from .format_changes import read_format_changes
 from .numbering import Counter, Label, Numbering, trim_number
 from .styles import NumPr, Styles, read_num_pr, read_outline_level
 
@@ -41,11 +42,7 @@ _COMMENT_REF = qn("w:commentReference")
 _P, _R = qn("w:p"), qn("w:r")
 _INSERTING = {"ins", "moveTo"}
 
-FORMAT_CHANGE_TAGS = {
-    qn(f"w:{t}"): t
-    for t in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange",
-              "trPrChange", "tcPrChange", "tblGridChange", "numberingChange")
-}
+_NOTE_REFS = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
 
 
 # -- revisions ---------------------------------------------------------------------------
@@ -197,35 +194,36 @@ def _container_state(p: etree._Element, revs: Revisions, cache: dict) -> tuple[R
             if tcpr is not None:
                 c = tcpr.find(_CELL_INS)
                 if c is not None and ins is None:
-                    ins = revs.get(c, "ins")
+                    ins = revs.get(c, "cell-ins")
                 c = tcpr.find(_CELL_DEL)
                 if c is not None and dele is None:
-                    dele = revs.get(c, "del")
+                    dele = revs.get(c, "cell-del")
         elif el.tag == _TR:
             trpr = el.find(_TRPR)
             if trpr is not None:
                 c = trpr.find(_INS)
                 if c is not None and ins is None:
-                    ins = revs.get(c, "ins")
+                    ins = revs.get(c, "row-ins")
                 c = trpr.find(_DEL)
                 if c is not None and dele is None:
-                    dele = revs.get(c, "del")
+                    dele = revs.get(c, "row-del")
         el = el.getparent()
     cache[key] = (ins, dele, in_table)
     return ins, dele, in_table
 
 
-def _is_last_in_cell(p: etree._Element) -> bool:
-    """The last paragraph of a table cell: Word cannot delete its mark (the cell end)."""
-    parent = p.getparent()
-    if parent is None or parent.tag != _TC:
-        return False
+def _mark_is_fixed(p: etree._Element) -> bool:
+    """A paragraph mark Word cannot remove: the last one of a table cell (the cell end) or
+    one right before a table (a paragraph cannot be joined to a table)."""
     nxt = p.getnext()
     while nxt is not None:
-        if nxt.tag == _P or nxt.tag == _TBL:
+        if nxt.tag == _TBL:
+            return True
+        if nxt.tag == _P:
             return False
         nxt = nxt.getnext()
-    return True
+    parent = p.getparent()
+    return parent is not None and parent.tag == _TC
 
 
 # -- the body -----------------------------------------------------------------------------
@@ -240,10 +238,24 @@ class Body:
     comment_starts: dict[str, list[int]] = field(default_factory=dict)
     comment_ends: dict[str, list[int]] = field(default_factory=dict)
     comment_refs: dict[str, list[int]] = field(default_factory=dict)
-    format_changes: dict[str, int] = field(default_factory=dict)
+    format_changes: list[FormatChange] = field(default_factory=list)
+    # ("footnote" | "endnote", note id) -> index of the block holding its reference, in order
+    note_refs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
-def read_body(body: etree._Element, styles: Styles, numbering: Numbering) -> Body:
+@dataclass(frozen=True)
+class Place:
+    """How to name the blocks of a story outside the body (footnote, header, ...)."""
+
+    kind: str  # the Block.kind of every block
+    prefix: str  # positional ids are "<prefix>-p<n>"
+    section: str = ""
+    section_title: str = ""
+    taken_ids: frozenset[str] = frozenset()  # paraIds already used in the body
+
+
+def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place: Place | None = None) -> Body:
+    """Read a body (or a footnote, header or footer: any element holding paragraphs)."""
     revs = Revisions()
     paragraphs = body_paragraphs(body)
     segments: list[Segment] = []
@@ -297,24 +309,29 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering) -> Bod
                     m_ins = m_ins or revs.get(child, kind)
                 else:
                     m_del = m_del or revs.get(child, kind)
-        if (m_del is not None or m_ins is not None) and (bi == last_index or _is_last_in_cell(p)):
-            # The last mark of a cell or of the document cannot go (it ends the cell or the
-            # document): accepting a deletion or rejecting an insertion of it keeps it.
+        if (m_del is not None or m_ins is not None) and (bi == last_index or _mark_is_fixed(p)):
+            # The last mark of a cell or of the document, or one before a table, cannot go:
+            # accepting a deletion or rejecting an insertion of it keeps it.
             m_ins = m_del = None
         segments.append(Segment(PARAGRAPH_MARK, bi, m_ins or c_ins, m_del or c_del, is_mark=True))
         para_pos[p] = (p_start, pos)
         pos += 1
         spans.append((first, len(segments) - 1, in_table))
 
-    blocks = _blocks(paragraphs, spans, segments, styles, numbering)
-    out = Body(blocks, segments, revs.notices())
+    blocks = _blocks(paragraphs, spans, segments, styles, numbering, place)
+    out = Body(blocks, segments, [])
     _markers(body, run_pos, para_pos, out)
-    for el in body.iter(*FORMAT_CHANGE_TAGS):
-        name = FORMAT_CHANGE_TAGS[el.tag]
-        out.format_changes[name] = out.format_changes.get(name, 0) + 1
-    numbering_ins = sum(1 for el in body.iter(_NUMPR) if el.find(_INS) is not None)
-    if numbering_ins:
-        out.format_changes["numPr"] = numbering_ins
+    index = {p: i for i, p in enumerate(paragraphs)}
+    out.format_changes = read_format_changes(
+        body, index.get,
+        lambda i: _view_text(segments, spans[i][0], spans[i][1], "accepted"),
+        revs.get,
+    )
+    for el in body.iter(_NOTE_REFS):
+        p = next((a for a in el.iterancestors(_P)), None)
+        if p in index:
+            out.note_refs.setdefault((_NOTE_REFS[el.tag], el.get(ID) or ""), index[p])
+    out.notices = revs.notices()
     return out
 
 
@@ -322,7 +339,8 @@ def _view_text(segments: list[Segment], first: int, last: int, view: str) -> str
     return "".join(s.text for s in segments[first:last] if s.visible(view))
 
 
-def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering) -> list[Block]:
+def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering,
+            place: Place | None) -> list[Block]:
     counters = {"accepted": Counter(numbering), "rejected": Counter(numbering)}
     ids: dict[str, int] = {}
     for p in paragraphs:
@@ -331,7 +349,8 @@ def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering) -
             ids[pid] = ids.get(pid, 0) + 1
 
     blocks: list[Block] = []
-    section = title = ""
+    section = place.section if place else ""
+    title = place.section_title if place else ""
     for bi, (p, (first, last, in_table)) in enumerate(zip(paragraphs, spans)):
         ppr = p.find(PPR)
         accepted, rejected = _view_props(ppr)
@@ -361,10 +380,17 @@ def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering) -
             kind = "paragraph"
 
         pid = p.get(PARA_ID)
+        if place is not None:
+            kind = place.kind
+            section, title = place.section, place.section_title
+            unique = pid and ids.get(pid) == 1 and pid not in place.taken_ids
+            block_id = pid if unique else f"{place.prefix}-p{bi}"
+        else:
+            block_id = pid if pid and ids.get(pid) == 1 else f"p{bi}"
         blocks.append(
             Block(
                 index=bi,
-                id=pid if pid and ids.get(pid) == 1 else f"p{bi}",
+                id=block_id,
                 kind=kind,
                 style=styles.name(accepted.style or styles.default_paragraph),
                 first=first,

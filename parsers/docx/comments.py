@@ -12,6 +12,8 @@ A comment is never dropped: a missing or half range leaves a notice on the comme
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from ...models.document import Document, WordComment
@@ -45,20 +47,33 @@ def _threads(extended: etree._Element | None) -> dict[str, tuple[str | None, boo
     return out
 
 
+@dataclass(frozen=True)
+class Where:
+    """A text a comment may be anchored in: the body (story "") or a note, header or footer."""
+
+    body: Body  # its comment markers
+    doc: Document
+    story: str = ""
+    section: str = ""
+
+    def markers(self, cid: str) -> tuple[list[int], list[int], list[int]]:
+        return (self.body.comment_starts.get(cid, []), self.body.comment_ends.get(cid, []),
+                self.body.comment_refs.get(cid, []))
+
+
 def read_comments(
     root: etree._Element | None,
     extended: etree._Element | None,
-    body: Body,
-    doc: Document,
+    places: list[Where],
 ) -> tuple[list[WordComment], list[Notice]]:
-    """The comments with their anchors in `doc` (blocks and segments already read)."""
+    """The comments with their anchors; `places[0]` is the body, the rest are stories."""
     notices: list[Notice] = []
     if root is None:
-        if body.comment_starts or body.comment_refs:
+        if any(w.body.comment_starts or w.body.comment_refs for w in places):
             notices.append(Notice("the text marks comments but the file has no comments part"))
         return [], notices
 
-    accepted = doc.text("accepted")
+    accepted = {id(w): w.doc.text("accepted") for w in places}
     threads = _threads(extended)
     raw = []  # (id, element, text, last paraId)
     seen: set[str] = set()
@@ -85,9 +100,9 @@ def read_comments(
         if not author:
             own.append(Notice("it has no author name", where))
 
-        starts = body.comment_starts.get(cid, [])
-        ends = body.comment_ends.get(cid, [])
-        refs = body.comment_refs.get(cid, [])
+        where_found = next((w for w in places if any(w.markers(cid))), places[0])
+        starts, ends, refs = where_found.markers(cid)
+        doc = where_found.doc
         start = end = None
         if starts and ends:
             start, end = starts[0], ends[-1]
@@ -104,10 +119,19 @@ def read_comments(
             start = end = refs[0]
             own.append(Notice("no text range is marked; it is anchored where its mark sits", where))
         else:
-            own.append(Notice("it is not anchored anywhere in the body text", where))
+            own.append(Notice("it is not anchored anywhere in the text", where))
         anchor = ""
+        block_ids: tuple[str, ...] = ()
+        section = ""
         if start is not None and end is not None:
-            anchor = accepted[doc.to_view(start, "accepted"): doc.to_view(end, "accepted")]
+            view_text = accepted[id(where_found)]
+            anchor = view_text[doc.to_view(start, "accepted"): doc.to_view(end, "accepted")]
+            first, last = doc.block_at(start), doc.block_at(max(start, end - 1) if end > start else end)
+            block_ids = tuple(b.id for b in doc.blocks[first.index: last.index + 1])
+            section = where_found.section or first.section
+        if where_found.story:
+            own.append(Notice(f"it is on the text of the {where_found.story}", where))
+            start = end = None
 
         parent = None
         resolved = False
@@ -131,10 +155,15 @@ def read_comments(
                 parent=parent,
                 resolved=resolved,
                 notices=tuple(own),
+                block_ids=block_ids,
+                story=where_found.story,
+                section=section,
             )
         )
     known = {c.id for c in comments}
-    marked = set(body.comment_starts) | set(body.comment_ends) | set(body.comment_refs)
+    marked = set()
+    for w in places:
+        marked |= set(w.body.comment_starts) | set(w.body.comment_ends) | set(w.body.comment_refs)
     orphans = sorted(marked - known, key=lambda i: (len(i), i))
     if orphans:
         notices.append(Notice(f"the text marks comment(s) {', '.join(orphans)} that are not in the comments part"))
