@@ -3,11 +3,13 @@
     with LibreOffice() as lo:                      # or the `libreoffice` fixture below
         info = lo.read([path])[path]
         info["accepted"], info["rejected"], info["redlines"], info["comments"]
+        lo.edit(source, [{"op": "author", "name": "ILO"}, ...], out)  # a tracked-changes copy
 
 `LibreOffice()` raises `LibreOfficeUnavailable` when soffice or the system Python's `uno`
 is missing; the fixture turns that into a skip. soffice runs with a private profile on a
 free port and is stopped by its pid (process group) at the end; the documents are read by
-`lo_uno_reader.py` under /usr/bin/python3 (see that script for the JSON it returns).
+`lo_uno_reader.py` under /usr/bin/python3 (see that script for the JSON it returns), and
+edited by `lo_uno_editor.py` (see that script for the operations).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import pytest
 
 READER = Path(__file__).with_name("lo_uno_reader.py")
+EDITOR = Path(__file__).with_name("lo_uno_editor.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
 SKIP_REASON = "LibreOffice not installed: apt-get install libreoffice-writer python3-uno"
 START_TIMEOUT = 60.0
@@ -205,6 +208,36 @@ class LibreOffice:
                 + f"\nreader status {done.returncode}, stderr: {done.stderr.strip()[-2000:]}"
                 + ("" if alive else f"\nsoffice is gone: {self._log_tail()}"))
         return results
+
+    # -- editing -----------------------------------------------------------------------
+
+    def edit(self, source, script: list[dict], out) -> dict:
+        """Have LibreOffice edit `source` with change recording on and store `out` (.docx).
+
+        `script` is the list of operations `lo_uno_editor.py` runs. Returns its JSON line
+        ({"out", "seconds"}); raises RuntimeError when the edit fails."""
+        if self.process is None:
+            raise RuntimeError("LibreOffice is not running (use `with LibreOffice() as lo:`)")
+        with tempfile.TemporaryDirectory(prefix="redraft-lo-script-") as folder:
+            script_path = Path(folder) / "script.json"
+            script_path.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")
+            try:
+                done = subprocess.run(
+                    [SYSTEM_PYTHON, str(EDITOR), "--port", str(self.port), "--wait", "10",
+                     os.path.abspath(source), str(script_path), os.path.abspath(out)],
+                    capture_output=True, text=True, env=_reader_env(),
+                    timeout=30 + READ_TIMEOUT_PER_FILE)
+            except subprocess.TimeoutExpired as exc:
+                raise RuntimeError(f"LibreOffice editor timed out on {source}") from exc
+        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        item = json.loads(lines[-1]) if lines else {"error": "no result"}
+        if done.returncode != 0 or "error" in item or not os.path.exists(out):
+            alive = self.process is not None and self.process.poll() is None
+            raise RuntimeError(
+                f"LibreOffice could not edit {source}: {item.get('error', 'no output file')}"
+                + f"\neditor status {done.returncode}, stderr: {done.stderr.strip()[-2000:]}"
+                + ("" if alive else f"\nsoffice is gone: {self._log_tail()}"))
+        return item
 
 
 @pytest.fixture(scope="session")

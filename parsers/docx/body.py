@@ -48,14 +48,20 @@ _NOTE_REFS = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "
 # -- revisions ---------------------------------------------------------------------------
 
 
+_YEAR_ZERO = re.compile(r"^0+-0+-0+(T|$)")
+
+
 def parse_date(value: str | None) -> tuple[datetime | None, bool]:
     """(date, valid) from an OOXML `w:date`. Missing -> (None, True); unreadable -> (None, False).
 
     Dates without an offset are taken as UTC (Word writes a "Z" on local times anyway).
+    LibreOffice writes "0-00-00T00:00:00Z" for an unset date: that is no date, not a bad one.
     """
     if value is None or not value.strip():
         return None, True
     text = value.strip()
+    if _YEAR_ZERO.match(text):  # LibreOffice's way of writing "no date"
+        return None, True
     try:
         date = datetime.fromisoformat(text)
     except ValueError:

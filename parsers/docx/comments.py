@@ -61,6 +61,10 @@ class Where:
                 self.body.comment_refs.get(cid, []))
 
 
+def _rejected_slice(doc: Document, start: int, end: int) -> str:
+    return doc.text("rejected")[doc.to_view(start, "rejected"): doc.to_view(end, "rejected")]
+
+
 def read_comments(
     root: etree._Element | None,
     extended: etree._Element | None,
@@ -126,6 +130,8 @@ def read_comments(
         if start is not None and end is not None:
             view_text = accepted[id(where_found)]
             anchor = view_text[doc.to_view(start, "accepted"): doc.to_view(end, "accepted")]
+            if not anchor.strip() and end > start:  # on text deleted since: what it was
+                anchor = doc.full_text[start:end] if not doc.has_revisions else _rejected_slice(doc, start, end)
             first, last = doc.block_at(start), doc.block_at(max(start, end - 1) if end > start else end)
             block_ids = tuple(b.id for b in doc.blocks[first.index: last.index + 1])
             section = where_found.section or first.section
