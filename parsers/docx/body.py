@@ -285,13 +285,14 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place:
                 continue
             pos += len(text)
             ins = dele = None
-            for w in revision_wrappers(r, p):
-                kind = REVISION_TAGS[w.tag]
-                if kind in _INSERTING:
-                    if ins is None:
-                        ins = revs.get(w, kind)
-                elif dele is None:
-                    dele = revs.get(w, kind)
+            if r.getparent() is not p:  # most runs sit right in the paragraph: no wrapper
+                for w in revision_wrappers(r, p):
+                    kind = REVISION_TAGS[w.tag]
+                    if kind in _INSERTING:
+                        if ins is None:
+                            ins = revs.get(w, kind)
+                    elif dele is None:
+                        dele = revs.get(w, kind)
             state = (ins or c_ins, dele or c_del)
             # identity, not equality: one Revision object per revision element
             if pend_text and (state[0] is not pend_state[0] or state[1] is not pend_state[1]):
@@ -413,27 +414,39 @@ def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering,
 def _markers(body: etree._Element, run_pos: dict, para_pos: dict, out: Body) -> None:
     """Full-stream offsets of the comment markers, wherever they sit in the body.
 
-    Walks the body in document order keeping the offset of the last counted run or
-    paragraph edge seen: a marker before a paragraph's first run is at the paragraph start,
-    one after its last run is before its mark, one between paragraphs is after the mark.
+    A marker inside a paragraph is at the end of the last counted run before it (the
+    paragraph start when there is none); one between paragraphs is after the previous
+    paragraph's mark. Only the markers' own surroundings are walked, not the whole body.
     """
-    if next(body.iter(_COMMENT_START, _COMMENT_END, _COMMENT_REF), None) is None:
-        return
-    pos = 0
     targets = {_COMMENT_START: out.comment_starts, _COMMENT_END: out.comment_ends,
                _COMMENT_REF: out.comment_refs}
-    for event, el in etree.iterwalk(body, events=("start", "end"),
-                                    tag=(_P, _R, _COMMENT_START, _COMMENT_END, _COMMENT_REF)):
-        tag = el.tag
-        if tag == _R:
-            span = run_pos.get(el)
+    for el in body.iter(_COMMENT_START, _COMMENT_END, _COMMENT_REF):
+        cid = el.get(ID)
+        if cid is not None:
+            targets[el.tag].setdefault(cid, []).append(_marker_pos(el, body, run_pos, para_pos))
+
+
+def _marker_pos(el: etree._Element, body: etree._Element, run_pos: dict, para_pos: dict) -> int:
+    p = next((a for a in el.iterancestors(_P) if a in para_pos), None)
+    if p is not None:
+        pos = para_pos[p][0]
+        for event, x in etree.iterwalk(p, events=("start", "end"), tag=(_R, el.tag)):
+            if x is el:
+                return pos
+            span = run_pos.get(x)
             if span is not None:
                 pos = span[0] if event == "start" else span[1]
-        elif tag == _P:
-            span = para_pos.get(el)
-            if span is not None:
-                pos = span[0] if event == "start" else span[1] + 1
-        elif event == "start":
-            cid = el.get(ID)
-            if cid is not None:
-                targets[tag].setdefault(cid, []).append(pos)
+        return pos
+    node = el
+    while node is not None and node is not body:
+        for prev in node.itersiblings(preceding=True):
+            if prev.tag == _P and prev in para_pos:
+                return para_pos[prev][1] + 1
+            last = None
+            for q in prev.iter(_P):
+                if q in para_pos:
+                    last = q
+            if last is not None:
+                return para_pos[last][1] + 1
+        node = node.getparent()
+    return 0

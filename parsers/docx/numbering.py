@@ -90,6 +90,7 @@ class Numbering:
         self._abstracts = abstracts
         self._nums = nums
         self._styles = styles
+        self._levels: dict[tuple[str, int], Level | None] = {}
 
     @classmethod
     def empty(cls) -> "Numbering":
@@ -116,6 +117,12 @@ class Numbering:
         return self._nums.get(num_id)
 
     def level(self, num_id: str, ilvl: int) -> Level | None:
+        key = (num_id, ilvl)
+        if key not in self._levels:
+            self._levels[key] = self._level(num_id, ilvl)
+        return self._levels[key]
+
+    def _level(self, num_id: str, ilvl: int) -> Level | None:
         num = self._nums.get(num_id)
         abstract = self.abstract_for(num_id)
         if num is None or abstract is None:

@@ -76,6 +76,7 @@ class Styles:
     def __init__(self, styles: dict[str, Style], default_paragraph: str | None):
         self._styles = styles
         self.default_paragraph = default_paragraph
+        self._chains: dict[str | None, list[Style]] = {}
 
     @classmethod
     def empty(cls) -> "Styles":
@@ -90,6 +91,12 @@ class Styles:
 
     def chain(self, style_id: str | None) -> list[Style]:
         """The style and the styles it is based on, nearest first (loops cut)."""
+        chain = self._chains.get(style_id)
+        if chain is None:
+            chain = self._chains[style_id] = self._chain(style_id)
+        return chain
+
+    def _chain(self, style_id: str | None) -> list[Style]:
         out, seen = [], set()
         style = self.get(style_id or self.default_paragraph)
         while style is not None and style.id not in seen:
