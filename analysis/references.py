@@ -298,7 +298,7 @@ def index_of(draft: Document) -> DraftIndex:
     if hit is not None and hit[0]() is draft:
         return hit[1]
     index = DraftIndex(draft)
-    _CACHE[key] = (weakref.ref(draft, lambda _r, k=key: _CACHE.pop(k, None)), index)
+    _CACHE[key] = (weakref.ref(draft, lambda _r, k=key, cache=_CACHE: cache.pop(k, None)), index)
     return index
 
 

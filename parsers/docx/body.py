@@ -218,18 +218,43 @@ def _container_state(p: etree._Element, revs: Revisions, cache: dict) -> tuple[R
     return ins, dele, in_table
 
 
+_BLOCK_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
+
+
+def _first_block(el: etree._Element) -> etree._Element | None:
+    """`el` itself when it is a paragraph or table, else the first one inside its wrappers."""
+    if el.tag == _P or el.tag == _TBL:
+        return el
+    if el.tag in _BLOCK_WRAPPERS:
+        for child in el:
+            found = _first_block(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _next_block(p: etree._Element) -> etree._Element | None:
+    """The paragraph or table after `p` in its cell, note or body, seeing through content
+    controls and custom XML around either; None when `p` is the last."""
+    node = p
+    while node is not None:
+        sibling = node.getnext()
+        while sibling is not None:
+            found = _first_block(sibling)
+            if found is not None:
+                return found
+            sibling = sibling.getnext()
+        node = node.getparent()
+        if node is None or node.tag not in _BLOCK_WRAPPERS:
+            return None
+    return None
+
+
 def _mark_is_fixed(p: etree._Element) -> bool:
-    """A paragraph mark Word cannot remove: the last one of a table cell (the cell end) or
-    one right before a table (a paragraph cannot be joined to a table)."""
-    nxt = p.getnext()
-    while nxt is not None:
-        if nxt.tag == _TBL:
-            return True
-        if nxt.tag == _P:
-            return False
-        nxt = nxt.getnext()
-    parent = p.getparent()
-    return parent is not None and parent.tag == _TC
+    """A paragraph mark Word cannot remove: the last one of a cell, note or the body (it
+    ends the container), or one right before a table (a paragraph cannot join a table)."""
+    following = _next_block(p)
+    return following is None or following.tag == _TBL
 
 
 # -- the body -----------------------------------------------------------------------------
@@ -269,7 +294,6 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place:
     para_pos: dict[etree._Element, tuple[int, int]] = {}
     container_cache: dict = {}
     spans: list[tuple[int, int, bool]] = []  # (first, last, in_table) per paragraph
-    last_index = len(paragraphs) - 1
     pos = 0
 
     for bi, p in enumerate(paragraphs):
@@ -316,7 +340,7 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place:
                     m_ins = m_ins or revs.get(child, kind)
                 else:
                     m_del = m_del or revs.get(child, kind)
-        if (m_del is not None or m_ins is not None) and (bi == last_index or _mark_is_fixed(p)):
+        if (m_del is not None or m_ins is not None) and _mark_is_fixed(p):
             # The last mark of a cell or of the document, or one before a table, cannot go:
             # accepting a deletion or rejecting an insertion of it keeps it.
             m_ins = m_del = None
