@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from .. import __version__
 from ..consolidate.decide import Policy
 from ..models.changes import APPLYING
+from ..models.intake import InboxRefused, InboxUnavailable
 from ..models.notices import Refusal
 from ..outputs import draft_documents
 from ..outputs.audit import append_records
@@ -55,9 +56,27 @@ def _submission_key(context, parameters) -> str:
     return "submission-" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-@task(name="fetch-inbox", cache_policy=NO_CACHE)
-def fetch_inbox(consultation, store: Path):
-    return stages.intake(consultation, store)
+def _retry_when_unavailable(task, task_run, state) -> bool:
+    """Retry the fetch only when the server could not be reached or dropped the connection."""
+    try:
+        state.result()
+    except InboxUnavailable:
+        return True
+    except BaseException:  # noqa: BLE001 - any other failure is final
+        return False
+    return False
+
+
+@task(name="fetch-inbox", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=_retry_when_unavailable)
+def fetch_inbox(consultation, work: Path):
+    return stages.fetch(consultation, work)
+
+
+@task(name="flag-processed", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=_retry_when_unavailable)
+def flag_processed(consultation, messages) -> int:
+    return stages.mark_processed(consultation, messages)
 
 
 @task(name="read-submission", cache_key_fn=_submission_key, persist_result=True)
@@ -113,10 +132,13 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
         decided_at = datetime.fromtimestamp(decisions_path.stat().st_mtime, timezone.utc).replace(microsecond=0)
 
     drafts = stages.load_drafts(consultation)
-    messages, records = fetch_inbox(consultation, work / "attachments")
+    entries = fetch_inbox(consultation, work)
+    messages, records = stages.intake(consultation, work / "attachments", entries)
+    del entries
     per_message = stages.split_records(messages, records)
     futures = [read_submission.submit(m, rows, consultation, drafts) for m, rows in zip(messages, per_message)]
     results = [f.result() for f in futures]
+    stages.supersede(results)
     records = [row for result in results for row in result.records]
     proposals = stages.identify([p for result in results for p in result.proposals], drafts)
 
@@ -144,6 +166,11 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
     summary = stages.summary(records, decided, dict(sorted(written.items())))
     written["summary.json"] = write_atomic(out / "summary.json", stages.summary_json(summary))
     append_records(out / "audit.jsonl", audit_records(results, decided, written))
+    try:
+        summary["flagged"] = flag_processed(consultation, messages)
+    except InboxRefused as refusal:  # the outputs are complete; the next run reads these again
+        summary["flagged"] = 0
+        summary["flag_problem"] = refusal.reason
     return summary
 
 

@@ -11,15 +11,19 @@ def run_consultation(consultation_file: Path, out_dir: Path, decisions: Path | N
                      policy: str = "accept-non-conflicting", say=print) -> dict:
     """Configure Prefect, start the engine if needed (with a progress line), run the flow.
 
-    The consultation file, the policy and the decisions file are checked first, so a refused
-    input is reported at once, before any engine start-up.
+    The consultation file, the inbox (it is opened: folder found, or mail server login), the
+    policy and the decisions file are checked first, so a refused input is reported at once,
+    before any engine start-up.
     """
     from ..consolidate.decide import Policy
     from ..parsers.consultation import read_consultation
     from ..parsers.decisions import read_decisions
 
-    read_consultation(consultation_file)
+    from ..parsers.mail.inbox import open_inbox
+
+    consultation = read_consultation(consultation_file)
     Policy.parse(policy)
+    open_inbox(consultation.inbox, consultation.mailbox).close()  # a wrong address or password: say so now
     if decisions is not None:
         read_decisions(decisions)
     out_dir.mkdir(parents=True, exist_ok=True)

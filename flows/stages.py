@@ -26,8 +26,10 @@ from ..models.intake import UnreadableMessage
 from ..models.notices import Refusal
 from ..models.submission import Message, Status, SubmissionRecord
 from ..parsers.docx import read_docx
-from ..parsers.mail.accounting import account_messages
-from ..parsers.mail.eml import read_inbox_folder
+from ..models.intake import RawMail
+from ..parsers.mail import cache as mail_cache
+from ..parsers.mail.accounting import account_messages, arrival_order
+from ..parsers.mail.inbox import open_inbox, read_mail
 
 MATCH_THRESHOLD = 0.5
 
@@ -70,10 +72,80 @@ def load_drafts(consultation: Consultation) -> dict[str, Draft]:
     return drafts
 
 
-def intake(consultation: Consultation, store: Path) -> tuple[list[Message | UnreadableMessage], list[SubmissionRecord]]:
-    """Read the inbox folder and account for every message and attachment."""
-    messages = read_inbox_folder(Path(consultation.inbox), store)
+def fetch(consultation: Consultation, work: Path) -> list[RawMail | UnreadableMessage]:
+    """Every entry of the inbox (folder, Maildir, mbox or IMAP), nothing changed on the server.
+
+    With `fetch = "new"`, the server sends only messages without the processed keyword and
+    the mails an earlier run kept in `work/mail` are added back, so the run still covers all.
+    """
+    with open_inbox(consultation.inbox, consultation.mailbox) as inbox:
+        entries = list(inbox.mails())
+    fetched = [e for e in entries if isinstance(e, RawMail)]
+    others = [e for e in entries if not isinstance(e, RawMail)]
+    folder = work / "mail"
+    if consultation.mailbox.fetch == "new":
+        fetched = mail_cache.merge(mail_cache.load(folder), fetched)
+    if consultation.inbox.lower().startswith(("imap://", "imaps://")):
+        mail_cache.save(folder, fetched)
+    return fetched + others
+
+
+def intake(consultation: Consultation, store: Path,
+           entries: list[RawMail | UnreadableMessage] | None = None,
+           ) -> tuple[list[Message | UnreadableMessage], list[SubmissionRecord]]:
+    """Read the inbox and account for every message and attachment, in order of arrival."""
+    if entries is None:
+        entries = fetch(consultation, store.parent)
+    messages = sorted((read_mail(e, store) for e in entries), key=arrival_order)
     return messages, account_messages(messages, consultation)
+
+
+def mark_processed(consultation: Consultation, messages: list[Message | UnreadableMessage]) -> int:
+    """Flag the messages of this run as processed in an IMAP mailbox (after the outputs are
+    written); the number flagged. Local inboxes are left as they are."""
+    uids = [m.uid for m in messages if isinstance(m, Message) and m.uid]
+    if not uids or not consultation.mailbox.keyword:
+        return 0
+    with open_inbox(consultation.inbox, consultation.mailbox) as inbox:
+        inbox.mark_processed(uids)
+    return len(uids)
+
+
+_CURRENT = (Status.ACCEPTED, Status.LATE)
+
+
+def supersede(results: list[SubmissionResult]) -> None:
+    """A later version of a copy from the same member supersedes the earlier ones.
+
+    Copies are grouped by member (organisation, else sender) and draft; the latest on-time
+    copy stands (a late copy supersedes only late ones, since it is not applied by default),
+    the earlier ones become SUPERSEDED and their proposals are dropped. An e-mail left with
+    no copy and no text of its own is superseded too.
+    """
+    copies: dict[tuple[str, str], list[tuple[SubmissionResult, SubmissionRecord]]] = {}
+    for result in results:
+        for row in result.records[1:]:
+            if row.document and row.status in _CURRENT:
+                member = row.organisation or row.sender
+                copies.setdefault((member, row.document), []).append((result, row))
+    for versions in copies.values():
+        if len({row.sha256 for _, row in versions}) < 2:
+            continue
+        versions.sort(key=lambda v: (v[1].received is None, v[1].received or datetime.min, v[1].source))
+        on_time = [v for v in versions if v[1].status == Status.ACCEPTED]
+        standing = on_time[-1] if on_time else versions[-1]
+        for result, row in versions:
+            if row is standing[1] or row.sha256 == standing[1].sha256 or (on_time and row.status == Status.LATE):
+                continue
+            later = standing[1]
+            row.status = Status.SUPERSEDED
+            row.reason = f"superseded by the later version {later.filename} sent in {later.source}"
+            result.proposals = [p for p in result.proposals
+                                if not (p.file_sha256 == row.sha256 and p.document == row.document)]
+            head = result.records[0]
+            if not any(r.status in _CURRENT for r in result.records[1:]) and not result.proposals:
+                head.status = Status.SUPERSEDED
+                head.reason = f"its copy was superseded by the later version sent in {later.source}"
 
 
 def split_records(messages, records: list[SubmissionRecord]) -> list[list[SubmissionRecord]]:

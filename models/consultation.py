@@ -27,16 +27,31 @@ class Member:
 
 
 @dataclass(frozen=True)
+class MailboxSettings:
+    """How the inbox is read (the consultation file's optional `[mailbox]` table)."""
+
+    keyword: str = "$redraft-processed"  # flag set on IMAP messages once processed ("" = none)
+    fetch: str = "all"  # "all" | "new": only messages without the keyword, plus those read before
+    max_attachment_mb: float = 25.0  # larger files (and larger e-mails) are rejected unread
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class Consultation:
     """A parsed consultation file; paths are absolute."""
 
     title: str
     deadline: datetime  # timezone-aware
-    inbox: str  # a folder path (absolute) or, later, a mailbox URL
+    inbox: str  # a folder, Maildir or mbox path (absolute), or an imap:// / imaps:// URL
     documents: tuple[DraftSpec, ...]
     secretariat: tuple[str, ...] = ()
     members: tuple[Member, ...] | None = None  # None: open consultation (no list)
     source: Path | None = None
+    mailbox: MailboxSettings = field(default_factory=MailboxSettings)
+    members_file: Path | None = None
 
     def document(self, key: str) -> DraftSpec:
         for spec in self.documents:

@@ -18,6 +18,9 @@ class Status(StrEnum):
     NO_ATTACHMENT = "no-attachment"
     NOT_A_SUBMISSION = "not-a-submission"
     UNREADABLE = "unreadable"
+    HELD = "held-unknown-sender"  # sender not on the members list: for the secretariat to admit
+    SUPERSEDED = "superseded"  # an earlier version of a copy the same member sent again
+    REJECTED = "rejected"  # over the consultation's size limit
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Message:
     source: str  # where it came from (file name in the inbox)
     sha256: str  # of the raw message bytes
     notices: tuple[Notice, ...] = ()
+    received_from: str = "Date"  # what `received` was read from: "server" | "Received" | "Date"
+    uid: str = ""  # IMAP UID, to flag it once processed
+    too_large: int = 0  # size in bytes of an e-mail over the limit, not downloaded (else 0)
 
 
 @dataclass(frozen=True)

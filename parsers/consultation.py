@@ -5,9 +5,15 @@
     [consultation]
     title = "GCG comments on the draft ToR and Pathfinder guidance note"
     deadline = 2018-08-15T18:00:00+02:00   # an instant with its offset
-    inbox = "inbox"                         # a folder of .eml files
+    inbox = "inbox"                         # a folder of .eml/.msg files, a Maildir, an mbox
+                                            # file, or imaps://user@host:993/INBOX
     secretariat = ["info@alliance87.org"]   # mail from these is not a submission
     members = "members.csv"                 # optional: email,organisation,constituency
+
+    [mailbox]                               # optional, for mailbox inboxes
+    keyword = "$redraft-processed"          # IMAP keyword set once a message is processed ("" = none)
+    fetch = "all"                           # or "new": skip messages carrying the keyword
+    max_attachment_mb = 25                  # larger files (and e-mails) are rejected unread
 
     [[documents]]
     key = "tor"
@@ -32,7 +38,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
-from ..models.consultation import Consultation, DraftSpec
+from ..models.consultation import Consultation, DraftSpec, MailboxSettings
 from ..models.intake import ConsultationRefused
 from .members import read_members
 from .text_file import read_text_file
@@ -42,6 +48,8 @@ __all__ = ["ConsultationRefused", "read_consultation", "parse_consultation"]
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CONSULTATION_KEYS = ("title", "deadline", "inbox", "secretariat", "members")
 _DOCUMENT_KEYS = ("key", "title", "draft", "previous")
+_MAILBOX_KEYS = ("keyword", "fetch", "max_attachment_mb")
+_KEYWORD = re.compile(r"[$A-Za-z0-9_.\-]{1,64}")
 _OFFSET_HINT = "the deadline needs a time zone offset, e.g. 2018-08-15T18:00:00+02:00"
 
 
@@ -72,8 +80,11 @@ def parse_consultation(text: str, source: Path) -> Consultation:
     title = _string(table, "title", where, required=True)
     deadline = _deadline(table.get("deadline"), where)
     inbox = _string(table, "inbox", where, required=True)
-    if "://" not in inbox:  # a folder; mailbox URLs come later
+    if "://" not in inbox:  # a folder, Maildir or mbox file
         inbox = str(_resolve(base, inbox))
+    elif not inbox.lower().startswith(("imap://", "imaps://")):
+        raise ConsultationRefused(
+            f"{where}: the inbox '{inbox}' is not a folder, a file or an imap:// or imaps:// address")
 
     secretariat_value = table.get("secretariat", [])
     if isinstance(secretariat_value, str):
@@ -92,6 +103,7 @@ def parse_consultation(text: str, source: Path) -> Consultation:
         secretariat.append(address if "@" in address else "@" + address)
 
     members = None
+    members_path = None
     if "members" in table:
         members_path = _resolve(base, _string(table, "members", where, required=True))
         members = read_members(members_path)
@@ -105,7 +117,30 @@ def parse_consultation(text: str, source: Path) -> Consultation:
         secretariat=tuple(secretariat),
         members=members,
         source=source,
+        mailbox=_mailbox(data.get("mailbox"), name),
+        members_file=members_path,
     )
+
+
+def _mailbox(value: object, name: str) -> MailboxSettings:
+    if value is None:
+        return MailboxSettings()
+    where = f"{name}, [mailbox]"
+    if not isinstance(value, dict):
+        raise ConsultationRefused(f"{where}: must be a table, e.g. [mailbox] with keyword = \"$redraft-processed\"")
+    _check_keys(value, _MAILBOX_KEYS, where)
+    defaults = MailboxSettings()
+    keyword = value.get("keyword", defaults.keyword)
+    if not isinstance(keyword, str) or (keyword and not _KEYWORD.fullmatch(keyword)):
+        raise ConsultationRefused(
+            f"{where}: keyword must be one word of letters, digits and $ . _ - (or \"\" for none)")
+    fetch = value.get("fetch", defaults.fetch)
+    if fetch not in ("all", "new"):
+        raise ConsultationRefused(f"{where}: fetch must be \"all\" or \"new\"")
+    limit = value.get("max_attachment_mb", defaults.max_attachment_mb)
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
+        raise ConsultationRefused(f"{where}: max_attachment_mb must be a number of megabytes above 0")
+    return MailboxSettings(keyword=keyword, fetch=fetch, max_attachment_mb=float(limit))
 
 
 def _documents(value: object, name: str, base: Path) -> tuple[DraftSpec, ...]:

@@ -39,6 +39,11 @@ def run(
     for key, doc in summary["documents"].items():
         _say(f"{key}: {doc['proposals']} comments and proposals, {doc['applied']} applied, "
              f"{doc['conflicts']} conflicts.")
+    if summary.get("flagged"):
+        _say(f"Marked {summary['flagged']} e-mails in the mailbox as processed.")
+    if summary.get("flag_problem"):
+        _say(f"The e-mails could not be marked as processed ({summary['flag_problem']}); "
+             "the next run reads them again.")
     _say(f"Outputs in {out}")
 
 

@@ -19,7 +19,7 @@ from redraft.models.consultation import Consultation, DraftSpec, Member
 from redraft.models.intake import InboxRefused, MessageRefused, UnreadableMessage
 from redraft.models.submission import Message, Status
 from redraft.parsers.mail.accounting import account_messages, submitter_for
-from redraft.parsers.mail.eml import read_eml, read_inbox_folder
+from redraft.parsers.mail.eml import canonical_sha256, read_eml, read_inbox_folder
 from redraft.parsers.mail.parts import display_filename, html_to_text
 
 CEST = timezone(timedelta(hours=2))
@@ -140,7 +140,9 @@ def test_reads_sender_date_id_subject_body_and_attachment(tmp_path: Path, docx_a
     assert message.message_id == "<1@ilo.org>"
     assert message.subject == "Änderungen zum Entwurf"
     assert message.body == "Dear colleagues, please find our comments attached."
-    assert message.sha256 == hashlib.sha256(data).hexdigest()
+    # the digest of the message as on the wire (CRLF line ends), whatever the file used
+    assert message.sha256 == hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")).hexdigest()
+    assert read_eml(data.replace(b"\r\n", b"\n"), "lf.eml", tmp_path / "store").sha256 == message.sha256
     assert message.source == "01.eml"
     assert message.notices == ()
 
@@ -326,7 +328,7 @@ def test_invalid_date_gives_none_and_a_notice(tmp_path: Path) -> None:
 def test_missing_message_id_gets_a_synthetic_one(tmp_path: Path) -> None:
     data = raw(mail(message_id=None))
     message = read_eml(data, "01.eml", tmp_path / "store")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = canonical_sha256(data)  # the same made-up id however the file ends its lines
     assert message.message_id == f"<{digest[:16]}@redraft.invalid>"
     assert any("no Message-ID" in n.message for n in message.notices)
 
@@ -594,12 +596,14 @@ def test_only_unreadable_attachments_but_text(tmp_path: Path) -> None:
     )
 
 
-def test_unknown_sender_is_accepted_with_a_notice(tmp_path: Path, docx_a: bytes) -> None:
+def test_unknown_sender_is_held_with_the_way_to_admit_it(tmp_path: Path, docx_a: bytes) -> None:
+    """A members list is named: a stranger's mail is held, not applied and not lost."""
     records = account(
         tmp_path, [mail(sender="Stranger <someone@example.com>", attachments=[(docx_a, *DOCX_TYPE, "a.docx")])]
     )
-    assert records[0].status is Status.ACCEPTED
-    assert "sender not on the members list" in [n.message for n in records[0].notices]
+    assert [r.status for r in records] == [Status.HELD, Status.HELD]
+    assert "not on the members list" in records[0].reason
+    assert "redraft admit" in records[0].reason and "someone@example.com" in records[0].reason
     assert records[0].organisation == "Stranger"
 
 

@@ -8,10 +8,13 @@ Message rows, first rule that applies:
 1. unreadable file → UNREADABLE, with the reader's reason;
 2. sent by a secretariat address → NOT_A_SUBMISSION "sent by the secretariat";
 3. same Message-ID as an earlier message → DUPLICATE "same Message-ID as <file>";
-4. ``Date:`` strictly after the deadline → LATE "received …, after the deadline …" (times
-   shown in the deadline's time zone); a message without a date counts as on time, with a
-   notice asking staff to check;
-5. otherwise the message is on time and its attachments are judged (below), then:
+4. larger than the consultation's limit (not downloaded) → REJECTED with its size;
+5. a members list is named and the sender is not on it → HELD ("held-unknown-sender"), with
+   the one-line command that admits the sender on the next run;
+6. received (the server's time, see `eml.read_eml`) strictly after the deadline → LATE
+   "received …, after the deadline …" (times shown in the deadline's time zone); a message
+   without a date counts as on time, with a notice asking staff to check;
+7. otherwise the message is on time and its attachments are judged (below), then:
 
    - a resend: every submitted attachment (signature images aside) is a duplicate and the
      text adds nothing new (empty, or the same words as the earlier message) →
@@ -25,8 +28,9 @@ Message rows, first rule that applies:
 
    NO_ATTACHMENT therefore means "nothing to read", never "read the body only".
 
-Attachment rows of messages stopped at 2–4 take the message's status and reason. Otherwise:
+Attachment rows of messages stopped at 2–6 take the message's status and reason. Otherwise:
 
+- a file over the size limit → REJECTED with its size;
 - an image under 100 kB → NOT_A_SUBMISSION "image in the e-mail signature";
 - a Word .docx (zip signature ``PK`` and a .docx name or the Word content type) →
   ACCEPTED, pending the checks of the .docx reader (which may turn it UNREADABLE), unless
@@ -34,15 +38,17 @@ Attachment rows of messages stopped at 2–4 take the message's status and reaso
 - legacy .doc, encrypted .docx, macro files, PDF and every other file → UNREADABLE with a
   reason that tells staff what to ask the member for.
 
-A sender not on the members list (when there is one) is accepted with the notice "sender
-not on the members list" (holding them is for a later step).
+Messages are accounted in the order they arrived (received time, then Message-ID), so the
+same mail gives the same rows from a folder, a Maildir, an mbox or IMAP. A later version of
+a copy from the same member supersedes the earlier one: that needs the copies matched to
+their drafts, so it is done after reading (`flows/stages.supersede`).
 
 The only I/O: the first bytes of each stored attachment are read to check its type.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -52,7 +58,7 @@ from ...models.notices import Notice
 from ...models.submission import Attachment, Message, Status, SubmissionRecord, Submitter
 from .parts import extension
 
-__all__ = ["submitter_for", "account_messages", "attachment_verdict", "SIGNATURE_IMAGE_LIMIT"]
+__all__ = ["submitter_for", "account_messages", "arrival_order", "attachment_verdict", "SIGNATURE_IMAGE_LIMIT"]
 
 SIGNATURE_IMAGE_LIMIT = 100 * 1024
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -94,6 +100,16 @@ def submitter_for(message: Message, consultation: Consultation) -> Submitter:
         )
     credited = message.sender_name.strip() or address
     return Submitter(name=credited, organisation=credited, constituency="", address=address)
+
+
+_LAST = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def arrival_order(item: Message | UnreadableMessage) -> tuple:
+    """Sort key: received time, then Message-ID, then where it was found; unreadable ones last."""
+    if isinstance(item, UnreadableMessage):
+        return (1, _LAST, "", item.source)
+    return (0, item.received or _LAST, item.message_id, item.source)
 
 
 def account_messages(
@@ -154,8 +170,6 @@ def account_messages(
             row.notices.append(
                 Notice("no date on the e-mail: counted as on time — check when it arrived", message.source)
             )
-        if consultation.members is not None and consultation.member_for(submitter.address) is None:
-            row.notices.append(Notice("sender not on the members list", message.source))
 
         sender = submitter.address
         first_duplicate_of = ""
@@ -163,7 +177,7 @@ def account_messages(
         duplicates = 0
         accepted = 0
         for attachment, arow in zip(message.attachments, attachment_rows):
-            status, reason = attachment_verdict(attachment)
+            status, reason = attachment_verdict(attachment, consultation.mailbox.max_bytes)
             if status is not Status.NOT_A_SUBMISSION:
                 submitted += 1
             if status is Status.ACCEPTED and sender:  # no resend check without a sender
@@ -224,6 +238,13 @@ def _message_stop(
     earlier = seen_ids.get(message.message_id)
     if earlier is not None:
         return Status.DUPLICATE, f"same Message-ID as {earlier}"
+    limit = consultation.mailbox.max_attachment_mb
+    if message.too_large:
+        return Status.REJECTED, (
+            f"the e-mail is {_mb(message.too_large)}, over the {limit:g} MB limit of this consultation: "
+            "it was not downloaded — ask the member to send smaller files (or raise max_attachment_mb)")
+    if consultation.members is not None and consultation.member_for(message.sender_address or "") is None:
+        return Status.HELD, _held_reason(message, consultation)
     if message.received is not None and message.received > consultation.deadline:
         tz = consultation.deadline.tzinfo
         seconds = bool(message.received.second or consultation.deadline.second)
@@ -235,8 +256,25 @@ def _message_stop(
     return None
 
 
-def attachment_verdict(attachment: Attachment) -> tuple[Status, str]:
-    """What an attachment is worth at intake, judged by its first bytes, name and type."""
+def _held_reason(message: Message, consultation: Consultation) -> str:
+    address = message.sender_address or "(no sender)"
+    file = consultation.source.name if consultation.source else "CONSULTATION.toml"
+    if not message.sender_address:
+        return "no sender address, and the consultation has a members list: check who sent it"
+    return (f"sender {address} is not on the members list — to admit it on the next run: "
+            f"redraft admit {file} {address} --organisation \"…\"")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f} MB"
+
+
+def attachment_verdict(attachment: Attachment, max_bytes: int | None = None) -> tuple[Status, str]:
+    """What an attachment is worth at intake, judged by its size, first bytes, name and type."""
+    if max_bytes is not None and attachment.size > max_bytes:
+        return Status.REJECTED, (
+            f"file of {_mb(attachment.size)}, over the {max_bytes / 1048576:g} MB limit of this consultation "
+            "— ask the member for a smaller file")
     head = _head(attachment.path)
     ext = extension(attachment.filename)
     ctype = attachment.content_type.lower()

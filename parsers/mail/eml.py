@@ -5,9 +5,11 @@ still used):
 
 - sender: the first address of ``From:`` (lower-cased) and its display name (RFC 2047
   decoded). No or unreadable ``From:`` → sender "" and a notice.
-- received: the ``Date:`` header as a timezone-aware datetime. A date without a time zone
-  (or with the RFC 5322 "unknown zone" ``-0000``) is read as UTC; no or unreadable date →
-  None. Note: ``Date:`` is the sender's clock when the mail was written.
+- received: when the secretariat's mail server received it — IMAP's INTERNALDATE when the
+  message came from a mailbox, else the newest ``Received:`` header (stamped by the
+  receiving server), else the ``Date:`` header (the sender's clock when the mail was written).
+  A date without a time zone (or with the RFC 5322 "unknown zone" ``-0000``) is read as
+  UTC; no or unreadable date → None. `Message.received_from` says which was used.
 - message_id: the ``Message-ID:`` header as written; none → ``<sha256[:16]@redraft.invalid>``
   (the same file always gets the same made-up id).
 - body: every inline ``text/plain`` part of the message itself (not of forwarded messages),
@@ -36,6 +38,7 @@ import email.header
 import email.utils
 import hashlib
 import quopri
+import re
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
@@ -133,9 +136,22 @@ def _file_sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- message
 
 
-def read_eml(data: bytes, source: str, store: Path | str) -> Message:
-    """Parse one e-mail's raw bytes; store its attachments under `store` by sha256."""
-    digest = hashlib.sha256(data).hexdigest()
+def canonical_sha256(data: bytes) -> str:
+    """sha256 of a message with its line endings as on the wire (CRLF), so the same e-mail
+    has the same digest whether it was saved as a file, kept in an mbox or fetched by IMAP."""
+    return hashlib.sha256(_LINE_END.sub(b"\r\n", data)).hexdigest()
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def read_eml(data: bytes, source: str, store: Path | str, server_received: datetime | None = None) -> Message:
+    """Parse one e-mail's raw bytes; store its attachments under `store` by sha256.
+
+    `server_received` (IMAP's INTERNALDATE) is the received time when given; otherwise the
+    newest `Received:` header (stamped by the receiving mail server), else `Date:`.
+    """
+    digest = canonical_sha256(data)
     if not data.strip():
         raise MessageRefused("the file is empty")
     try:
@@ -151,7 +167,10 @@ def read_eml(data: bytes, source: str, store: Path | str) -> Message:
         notices.append(Notice(text, where=where or source))
 
     address, name = _sender(msg, note)
-    received = _received(msg, note)
+    if server_received is not None:
+        received, received_from = server_received, "server"
+    else:
+        received, received_from = _received(msg, note)
     message_id = _message_id(msg, digest, note)
     subject = _subject(msg)
 
@@ -174,6 +193,7 @@ def read_eml(data: bytes, source: str, store: Path | str) -> Message:
         source=source,
         sha256=digest,
         notices=tuple(notices),
+        received_from=received_from,
     )
 
 
@@ -218,7 +238,30 @@ def _sender(msg: EmailMessage, note) -> tuple[str, str]:
     return address.lower(), name
 
 
-def _received(msg: EmailMessage, note) -> datetime | None:
+def _server_stamp(msg: EmailMessage) -> datetime | None:
+    """The time in the newest (topmost) `Received:` header, when it has a readable one."""
+    for key, value in msg.raw_items():
+        if key.lower() != "received":
+            continue
+        stamp = one_line(str(value)).rpartition(";")[2].strip()
+        try:
+            when = email.utils.parsedate_to_datetime(stamp) if stamp else None
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+        if when is not None and when.tzinfo is not None and when.utcoffset() is not None:
+            return when
+        return None  # only the newest stamp is the receiving server's
+    return None
+
+
+def _received(msg: EmailMessage, note) -> tuple[datetime | None, str]:
+    stamp = _server_stamp(msg)
+    if stamp is not None:
+        return stamp, "Received"
+    return _date_header(msg, note), "Date"
+
+
+def _date_header(msg: EmailMessage, note) -> datetime | None:
     raw = _raw_header(msg, "date")
     if not raw:
         note("the e-mail has no date (Date:)")
