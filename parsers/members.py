@@ -114,3 +114,26 @@ def parse_members(text: str, where: str = "members list") -> tuple[Member, ...]:
     if not members:
         raise MembersRefused(f"{where}: no members are listed under the header")
     return tuple(members)
+
+
+def admit_member(path: Path | str, member: Member) -> None:
+    """Add one member to the list (the secretariat admitting a held sender).
+
+    The row is appended in the file's own column order; the file is re-read first, so a
+    damaged list is refused rather than appended to, and an address already listed is refused.
+    """
+    path = Path(path)
+    existing = read_members(path)
+    email = member.email.strip().lower()
+    if any(m.email.strip().lower() == email for m in existing):
+        raise MembersRefused(f"{email} is already on the members list {path.name}")
+    text = read_text_file(path, "members list", MembersRefused)
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
+    names = [_HEADER_ALIASES.get(h.strip().lower(), "") for h in header]
+    values = {"email": email, "organisation": member.organisation, "constituency": member.constituency}
+    row = io.StringIO()
+    csv.writer(row, lineterminator="\n").writerow([values.get(n, "") for n in names])
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        if text and not text.endswith("\n"):
+            handle.write("\n")
+        handle.write(row.getvalue())

@@ -48,6 +48,35 @@ def run(
 
 
 @app.command()
+def admit(
+    consultation: Path = typer.Argument(..., help="The consultation file (TOML)."),
+    address: str = typer.Argument(..., help="The sender's address, or @domain for a whole organisation."),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help="Who the address speaks for (default: the address)."),
+    constituency: str = typer.Option("", "--constituency", help="e.g. Governments, Workers, UN agency."),
+) -> None:
+    """Admit a held sender: add the address to the consultation's members list for the next run."""
+    from .models.consultation import Member
+    from .models.notices import Refusal
+    from .parsers.consultation import read_consultation
+    from .parsers.members import admit_member
+
+    try:
+        spec = read_consultation(consultation)
+        if spec.members_file is None:
+            _say("redraft: this consultation has no members list: every sender counts already")
+            raise typer.Exit(2)
+        address = address.strip().lower()
+        if "@" not in address or address.endswith("@"):
+            _say(f"redraft: '{address}' is not an e-mail address or @domain")
+            raise typer.Exit(2)
+        admit_member(spec.members_file, Member(address, (organisation or address).strip(), constituency.strip()))
+    except Refusal as refusal:
+        _say(f"redraft: {refusal.reason}")
+        raise typer.Exit(2)
+    _say(f"Added {address} to {spec.members_file.name}; the next run reads its e-mails.")
+
+
+@app.command()
 def read(
     file: Path = typer.Argument(..., help="A Word file (.docx)."),
     as_json: bool = typer.Option(False, "--json", help="Print the model as JSON instead of a listing."),

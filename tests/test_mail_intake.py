@@ -19,7 +19,8 @@ from redraft.models.consultation import Consultation, DraftSpec, Member
 from redraft.models.intake import InboxRefused, MessageRefused, UnreadableMessage
 from redraft.models.submission import Message, Status
 from redraft.parsers.mail.accounting import account_messages, submitter_for
-from redraft.parsers.mail.eml import canonical_sha256, read_eml, read_inbox_folder
+from redraft.parsers.mail.eml import canonical_sha256, read_eml
+from redraft.parsers.mail.inbox import read_inbox_folder
 from redraft.parsers.mail.parts import display_filename, html_to_text
 
 CEST = timezone(timedelta(hours=2))
@@ -399,12 +400,12 @@ def test_inbox_folder_order_hidden_files_and_non_eml(tmp_path: Path) -> None:
     assert [m.source for m in read] == ["00-notes.txt", "01.eml", "02.eml", "03.eml", "04.msg"]
     notes, first, second, empty, outlook = read
     assert notes == UnreadableMessage(
-        "00-notes.txt", hashlib.sha256(b"hello").hexdigest(), "not an e-mail file (.eml)"
+        "00-notes.txt", hashlib.sha256(b"hello").hexdigest(), "not an e-mail file (.eml or Outlook .msg)"
     )
     assert isinstance(first, Message) and first.message_id == "<a@x>"
     assert isinstance(second, Message) and second.message_id == "<b@x>"
     assert isinstance(empty, UnreadableMessage) and empty.reason == "the file is empty"
-    assert isinstance(outlook, UnreadableMessage) and ".eml" in outlook.reason
+    assert isinstance(outlook, UnreadableMessage) and "Outlook .msg" in outlook.reason  # 4 bytes: damaged
 
 
 def test_missing_inbox_folder_is_refused(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ still used):
   ``message/delivery-status`` and similar report parts are skipped.
 
 A file that is not an e-mail at all (empty, no header lines) raises `MessageRefused`;
-`read_inbox_folder` turns that into an `UnreadableMessage`.
+`inbox.read_mail` turns that into an `UnreadableMessage`.
 """
 
 from __future__ import annotations
@@ -44,93 +44,20 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from ...models.intake import InboxRefused, MessageRefused, UnreadableMessage
+from ...models.intake import MessageRefused
 from ...models.notices import Notice
 from ...models.submission import Attachment, Message
 from .parts import decode_text, display_filename, html_to_text, one_line, repair_header_text
 from .store import store_bytes
 
-__all__ = [
-    "read_eml",
-    "read_inbox_file",
-    "read_inbox_folder",
-    "MAX_MESSAGE_BYTES",
-    "MAX_FORWARD_DEPTH",
-]
+__all__ = ["read_eml", "canonical_sha256", "MAX_FORWARD_DEPTH"]
 
-MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # mail servers cap messages at 25-50 MB
 MAX_MIME_DEPTH = 40  # nested multiparts
 MAX_FORWARD_DEPTH = 5  # message/rfc822 inside message/rfc822 ...
 _KNOWN_HEADERS = frozenset(
     "from to cc date subject message-id received mime-version content-type sender "
     "reply-to return-path delivered-to x-mailer user-agent".split()
 )
-_IGNORED_FILES = frozenset(("thumbs.db", "desktop.ini"))
-
-
-# --------------------------------------------------------------------------- folder
-
-
-def read_inbox_folder(folder: Path | str, store: Path | str) -> list[Message | UnreadableMessage]:
-    """Read every file of an inbox folder, in file-name order.
-
-    Hidden files (and Windows' Thumbs.db / desktop.ini) are ignored; every other entry gives
-    a `Message` or an `UnreadableMessage`, so each file in the folder is accounted for.
-    Raises `InboxRefused` if the folder does not exist.
-    """
-    folder = Path(folder)
-    if not folder.exists():
-        raise InboxRefused(f"inbox folder not found: {folder}")
-    if not folder.is_dir():
-        raise InboxRefused(f"the inbox {folder} is not a folder")
-    results: list[Message | UnreadableMessage] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith(".") or entry.name.lower() in _IGNORED_FILES:
-            continue
-        results.append(read_inbox_file(entry, Path(store)))
-    return results
-
-
-def read_inbox_file(path: Path, store: Path) -> Message | UnreadableMessage:
-    """Read one file of the inbox folder (never raises for bad input)."""
-    name = path.name
-    if path.is_dir():
-        return UnreadableMessage(name, "", "a folder: put the e-mail files directly in the inbox folder")
-    if not path.is_file():
-        return UnreadableMessage(name, "", "not a regular file")
-    try:
-        size = path.stat().st_size
-        suffix = path.suffix.lower()
-        if suffix != ".eml" or size > MAX_MESSAGE_BYTES:
-            digest = _file_sha256(path)
-            if suffix == ".msg":
-                reason = (
-                    "Outlook .msg file: not read yet — save the e-mail as .eml "
-                    "(or forward it as an attachment) and put that in the inbox"
-                )
-            elif suffix != ".eml":
-                reason = "not an e-mail file (.eml)"
-            else:
-                reason = (
-                    f"the e-mail is too large to read ({size / 1048576:.0f} MB; "
-                    f"the limit is {MAX_MESSAGE_BYTES // 1048576} MB)"
-                )
-            return UnreadableMessage(name, digest, reason)
-        data = path.read_bytes()
-    except OSError as exc:
-        return UnreadableMessage(name, "", f"the file cannot be read: {exc.strerror or exc}")
-    try:
-        return read_eml(data, name, store)
-    except MessageRefused as refusal:
-        return UnreadableMessage(name, hashlib.sha256(data).hexdigest(), refusal.reason)
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- message

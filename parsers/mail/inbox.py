@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ...models.consultation import MailboxSettings
-from ...models.intake import MessageRefused, RawMail, UnreadableMessage
+from ...models.intake import InboxRefused, MessageRefused, RawMail, UnreadableMessage
 from ...models.submission import Message
 from . import mailboxes
 from .eml import canonical_sha256, read_eml
@@ -119,3 +119,16 @@ def _not_downloaded(raw: RawMail) -> Message:
         source=raw.key, sha256="", received_from="server" if raw.server_received else "Date",
         uid=raw.uid, too_large=raw.size,
     )
+
+
+def read_inbox_folder(folder: Path | str, store: Path | str,
+                      settings: MailboxSettings | None = None) -> list[Message | UnreadableMessage]:
+    """Read every file of an inbox folder, in file-name order (each file accounted for).
+
+    Raises `InboxRefused` if the folder does not exist or is not a folder.
+    """
+    folder = Path(folder)
+    settings = settings or MailboxSettings()
+    if mailboxes.kind_of(folder) != "folder":
+        raise InboxRefused(f"the inbox {folder} is not a folder of e-mail files")
+    return [read_mail(raw, store) for raw in mailboxes.folder_mails(folder, message_limit(settings))]
