@@ -48,10 +48,12 @@ _FINGERPRINT = code_fingerprint()
 
 
 def _submission_key(context, parameters) -> str:
-    """Cache key: the message's bytes, the drafts' bytes, its accounting row, the rules."""
+    """Cache key: the message's bytes, the drafts' bytes, its accounting rows (all that the
+    task copies into the rows it returns, the source included), the rules."""
     message, records, consultation, drafts = (parameters[k] for k in ("message", "records", "consultation", "drafts"))
     parts = [_FINGERPRINT, getattr(message, "sha256", ""), *(d.sha256 for d in drafts.values()),
-             *(f"{r.kind}:{r.sha256}:{r.status.value}" for r in records),
+             *(f"{r.kind}:{r.source}:{r.sha256}:{r.status.value}:{r.reason}:{r.received}:{r.organisation}"
+               for r in records),
              repr(consultation.members), repr(consultation.secretariat), consultation.deadline.isoformat()]
     return "submission-" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -93,11 +93,21 @@ def fetch(consultation: Consultation, work: Path) -> list[RawMail | UnreadableMe
 def intake(consultation: Consultation, store: Path,
            entries: list[RawMail | UnreadableMessage] | None = None,
            ) -> tuple[list[Message | UnreadableMessage], list[SubmissionRecord]]:
-    """Read the inbox and account for every message and attachment, in order of arrival."""
+    """Read the inbox and account for every message and attachment, in order of arrival
+    (received times shown in the deadline's time zone)."""
     if entries is None:
         entries = fetch(consultation, store.parent)
-    messages = sorted((read_mail(e, store) for e in entries), key=arrival_order)
+    zone = consultation.deadline.tzinfo
+    messages = sorted((_in_zone(read_mail(e, store), zone) for e in entries), key=arrival_order)
     return messages, account_messages(messages, consultation)
+
+
+def _in_zone(message: Message | UnreadableMessage, zone) -> Message | UnreadableMessage:
+    """Received times in the deadline's time zone: the same instant reads the same in every
+    output, whichever offset the sender's clock or the mail server used."""
+    if isinstance(message, Message) and message.received is not None:
+        return replace(message, received=message.received.astimezone(zone))
+    return message
 
 
 def mark_processed(consultation: Consultation, messages: list[Message | UnreadableMessage]) -> int:

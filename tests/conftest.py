@@ -37,3 +37,4 @@ def _flush_prefect_senders():
     except Exception:  # pragma: no cover - best effort on older/newer Prefect versions
         pass
 from libreoffice import libreoffice  # noqa: E402,F401  (session fixture: headless LibreOffice reader)
+from dovecot import dovecot  # noqa: E402,F401  (session fixture: a throwaway IMAP server)
