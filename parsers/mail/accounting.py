@@ -306,8 +306,9 @@ def attachment_verdict(attachment: Attachment, max_bytes: int | None = None) -> 
         return Status.UNREADABLE, "named as a Word .docx file but it is not one (damaged or another kind of file)"
     if ctype == "application/ms-tnef" or attachment.filename.lower() == "winmail.dat":
         return Status.UNREADABLE, (
-            "winmail.dat (Outlook rich-text wrapper) — ask the member to resend the file as a normal attachment"
-        )
+            "winmail.dat (Outlook rich-text wrapper) that could not be unpacked (see the notes; "
+            "reading it needs pip install 'redraft[outlook]') — ask the member to resend the file "
+            "as a normal attachment")
     kind = _KINDS.get(ext) or (f".{ext} file" if ext else f"file of type {ctype}")
     return Status.UNREADABLE, f"{kind}: {_ASK_DOCX}"
 

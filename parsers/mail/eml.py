@@ -37,6 +37,7 @@ import email.errors
 import email.header
 import email.utils
 import hashlib
+import mimetypes
 import quopri
 import re
 from datetime import datetime, timezone
@@ -107,6 +108,8 @@ def read_eml(data: bytes, source: str, store: Path | str, server_received: datet
         body = "\n\n".join(t for t in parts.plain if t.strip())
     else:
         body = "\n\n".join(t for t in (html_to_text(h) for h in parts.html) if t)
+    if not body.strip() and parts.tnef_bodies:
+        body = "\n\n".join(parts.tnef_bodies)
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
 
     return Message(
@@ -122,6 +125,11 @@ def read_eml(data: bytes, source: str, store: Path | str, server_received: datet
         notices=tuple(notices),
         received_from=received_from,
     )
+
+
+def _guess_type(name: str) -> str:
+    """A content type from a file name (files inside winmail.dat carry none)."""
+    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
 
 
 def _raw_header(msg: EmailMessage, name: str) -> str | None:
@@ -263,6 +271,7 @@ class _Parts:
         self.plain: list[str] = []
         self.html: list[str] = []
         self.attachments: list[Attachment] = []
+        self.tnef_bodies: list[str] = []  # text found inside winmail.dat (used when there is no other)
         self.warned_depth = False
 
     def visit(self, part: EmailMessage, depth: int, forwarded: int) -> None:
@@ -343,6 +352,30 @@ class _Parts:
         if data is None:
             payload = part.get_payload()
             data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+        if ctype == "application/ms-tnef" or filename.strip().lower() == "winmail.dat":
+            if self._unpack_tnef(data, filename or "winmail.dat"):
+                return
+        self._store(data, filename, ctype)
+
+    def _unpack_tnef(self, data: bytes, filename: str) -> bool:
+        """Outlook's rich-text wrapper: keep the files inside it instead (True when done)."""
+        from .outlook import TnefRefused, unpack_tnef  # the optional extra, imported on demand
+
+        where = f"{self.source}, attachment '{filename}'"
+        try:
+            content = unpack_tnef(data)
+        except TnefRefused as refusal:
+            self.note(refusal.reason, where)
+            return False
+        for text in content.notices:
+            self.note(text, where)
+        if content.body.strip():
+            self.tnef_bodies.append(content.body)
+        for name, inner in content.attachments:
+            self._store(inner, name, _guess_type(name))
+        return True
+
+    def _store(self, data: bytes, filename: str, ctype: str) -> None:
         shown, changes = display_filename(filename)
         digest, path = store_bytes(data, self.store)
         where = f"{self.source}, attachment '{shown or '(no name)'}'"

@@ -33,6 +33,7 @@ this one attachment cannot be opened.
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import hashlib
 import io
@@ -77,6 +78,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian
 _MSG_DAMAGED = "the Outlook .msg file is damaged and cannot be read — ask the member to send it again"
 _TNEF_DAMAGED = "winmail.dat is damaged and cannot be unpacked — ask the member to resend without rich text"
+_TNEF_CUT = "winmail.dat is incomplete (cut off) — ask the member to resend without rich text"
 
 Note = Callable[..., None]
 
@@ -98,11 +100,11 @@ class TnefUnavailable(TnefRefused):
 
 def read_msg(data: bytes, source: str, store: Path | str) -> Message:
     """Parse one Outlook .msg file; store its attachments under `store` by sha256."""
-    extract_msg = _import_extract_msg()
     if not data.strip(b"\0 \t\r\n"):
         raise MessageRefused("the file is empty")
     if not data.startswith(OLE_MAGIC):
         raise MessageRefused("not an Outlook .msg file (it is not in Outlook's file format)")
+    extract_msg = _import_extract_msg()
     digest = hashlib.sha256(data).hexdigest()
     notices: list[Notice] = []
 
@@ -287,8 +289,10 @@ def _transport_headers(text: str | None) -> HeaderBlock | None:
     """The internet headers Outlook kept for a received message, if any."""
     if not text or not text.strip():
         return None
+    if text.startswith("Microsoft Mail Internet Headers"):  # a title line some versions add
+        text = text.partition("\n")[2]
     try:
-        return HeaderParser().parsestr(text, headersonly=True)
+        return HeaderParser().parsestr(text.lstrip(), headersonly=True)
     except Exception:  # noqa: BLE001 - the stdlib parser fails on some bad input
         return None
 
@@ -304,27 +308,42 @@ def _header(headers: HeaderBlock | None, name: str) -> str:
 
 def _msg_sender(fields: dict, headers: HeaderBlock | None, note: Note) -> tuple[str, str]:
     """(address, display name) of the From of the message."""
-    for role in ("from", "sender"):
-        name = one_line(fields.get(f"{role}_name") or "")
-        smtp, email_ = fields.get(f"{role}_smtp"), fields.get(f"{role}_email")
-        if not (name or smtp or email_):
-            continue
-        address = _smtp_address(smtp) or (_smtp_address(email_) if _is_smtp(fields.get(f"{role}_type")) else "")
-        header_address, header_name = _header_sender(headers)
-        address = address or header_address
-        if not address:
-            if (email_ or "").strip().upper().startswith("/O="):
-                note(
-                    f"the sender's address is an internal Exchange address ({one_line(email_)}) and the "
-                    ".msg file holds no e-mail address for it"
-                )
-            else:
-                note(f"the sender address ({one_line(email_ or smtp or '')}) cannot be read")
-        return address, name or header_name
-    address, name = _header_sender(headers)
-    if not address:
-        note("the e-mail has no sender")
-    return address, name
+    header_address, header_name = _header_sender(headers)
+    role = "from" if any(fields.get(f"from_{key}") for key in ("name", "email", "smtp")) else "sender"
+    name = one_line(fields.get(f"{role}_name") or "") or header_name
+    address = _role_address(fields, role) or header_address
+    if not address and role == "from" and _same_person(fields):
+        address = _role_address(fields, "sender")
+    if address:
+        return address, name
+    email_ = one_line(fields.get(f"{role}_email") or fields.get(f"{role}_smtp") or "")
+    if email_.upper().startswith("/O="):
+        note(
+            f"the sender's address is an internal Exchange address ({email_}) and the .msg "
+            "file holds no e-mail address for it"
+        )
+    elif email_:
+        note(f"the sender address ({email_}) cannot be read")
+    else:
+        note("the e-mail has no sender address")
+    return "", name
+
+
+def _role_address(fields: dict, role: str) -> str:
+    """The SMTP address of the "from" (sent-representing) or "sender" properties, or ""."""
+    smtp = _smtp_address(fields.get(f"{role}_smtp"))
+    if smtp or not _is_smtp(fields.get(f"{role}_type")):
+        return smtp
+    return _smtp_address(fields.get(f"{role}_email"))
+
+
+def _same_person(fields: dict) -> bool:
+    """Whether the sent-representing and sender properties name the same mailbox."""
+    for key in ("email", "name"):
+        value = (fields.get(f"from_{key}") or "").strip().lower()
+        if value and value == (fields.get(f"sender_{key}") or "").strip().lower():
+            return True
+    return False
 
 
 def _is_smtp(addrtype: str | None) -> bool:
@@ -457,7 +476,8 @@ class TnefContent:
 
     `attachments`: (display name, bytes) of every file, those of embedded (forwarded)
     messages included; names are cleaned by `display_filename` ("" if none). `body`: the
-    message text ("" if none or RTF only). `notices`: oddities, in plain words.
+    message text ("" if none or RTF only). `notices`: oddities, in plain words, each naming
+    the file it is about.
     """
 
     attachments: tuple[tuple[str, bytes], ...]
@@ -466,21 +486,21 @@ class TnefContent:
 
 
 # [MS-OXTNEF] attribute ids and MAPI property ids used below
-_LEVEL_ATTACHMENT = 0x02
-_ATT_ATTACH_REND_DATA = 0x9002
-_ATT_ATTACH_TITLE = 0x8010
-_ATT_ATTACH_DATA = 0x800F
-_ATT_ATTACHMENT = 0x9005
+_MESSAGE, _ATTACHMENT = 0x01, 0x02  # attribute levels
+_ATT_BODY, _ATT_MSG_PROPS, _ATT_OEM_CODEPAGE = 0x800C, 0x9003, 0x9007
+_ATT_ATTACH_REND_DATA, _ATT_ATTACH_TITLE, _ATT_ATTACH_DATA, _ATT_ATTACHMENT = 0x9002, 0x8010, 0x800F, 0x9005
+_PR_BODY, _PR_HTML, _PR_RTF_COMPRESSED, _PR_INTERNET_CPID = 0x1000, 0x1013, 0x1009, 0x3FDE
 _PR_DISPLAY_NAME, _PR_ATTACH_LONG_FILENAME, _PR_ATTACH_DATA = 0x3001, 0x3707, 0x3701
-_PT_OBJECT = 0x000D
+_PT_OBJECT, _PT_BINARY = 0x000D, 0x0102
 _IID_IMESSAGE = bytes.fromhex("0703020000000000c000000000000046")
 
 
 def unpack_tnef(data: bytes) -> TnefContent:
     """The files and text inside a winmail.dat (application/ms-tnef) attachment.
 
-    Raises `TnefUnavailable` without tnefparse, `TnefRefused` if the data is not TNEF or is
-    damaged. A file whose checksum does not match is kept, with a notice.
+    Raises `TnefUnavailable` without tnefparse, and `TnefRefused` if the data is not TNEF,
+    is cut off or malformed, or the content of a file in it fails its checksum. Files of
+    an embedded message that is damaged are left out, with a notice.
     """
     tnefparse = _import_tnefparse()
     unpacker = _TnefUnpacker(tnefparse)
@@ -491,96 +511,110 @@ def unpack_tnef(data: bytes) -> TnefContent:
 def _import_tnefparse():
     try:
         import tnefparse.mapi  # LGPL: optional extra, imported only here
-        import tnefparse.tnef
     except ImportError:
         raise TnefUnavailable(TNEF_EXTRA_MISSING) from None
     return tnefparse
 
 
 @dataclass
+class _Attribute:
+    """One TNEF attribute; `ok`: its checksum is present and matches."""
+
+    level: int
+    name: int
+    data: bytes
+    ok: bool
+
+
+@dataclass
 class _TnefFile:
     title: bytes = b""
     data: bytes | None = None
-    props: list = field(default_factory=list)
-    damaged: bool = False
+    data_ok: bool = True
+    props: dict = field(default_factory=dict)  # MAPI property id -> tnefparse attribute
+    props_ok: bool = True
 
 
 class _TnefUnpacker:
     """Walks a TNEF stream (and those of embedded messages), collecting files and notices.
 
-    tnefparse frames the attributes, checks their checksums and decodes MAPI properties;
-    the files are taken from the raw attributes here, because tnefparse's own attachment
-    objects strip trailing zero bytes from MAPI-held data (which breaks .docx files).
+    The attributes are framed and checked here ([MS-OXTNEF] 2.1.3.1: level, id, length,
+    data, checksum); tnefparse decodes the MAPI property lists. tnefparse's own `TNEF`
+    class is not used: it strips trailing zero bytes from MAPI-held file data (which breaks
+    .docx files) and loops over every property a corrupted count claims (billions).
     """
 
     def __init__(self, tnefparse) -> None:
-        self.tnefparse = tnefparse
+        self.mapi = tnefparse.mapi
         self.files: list[tuple[str, bytes]] = []
         self.notices: list[str] = []
         self.warned_depth = False
 
     def unpack(self, data: bytes, forwarded: int) -> str:
         """Collect the files of one TNEF stream; return its text."""
-        tnef = self._parse(data)
-        codepage = tnef.codepage or "cp1252"
-        for record in self._records(tnef, codepage):
-            self._file(record, codepage, forwarded)
-        return self._body(tnef, codepage) if forwarded == 0 else ""
-
-    def _parse(self, data: bytes):
-        if not data:
-            raise TnefRefused("winmail.dat is empty")
-        if not data.startswith(TNEF_MAGIC):
-            raise TnefRefused("the winmail.dat attachment is not in Outlook's rich-text (TNEF) format")
-        if _tnef_truncated(data):
-            raise TnefRefused("winmail.dat is incomplete (cut off) — ask the member to resend without rich text")
+        attributes, short = _tnef_attributes(data)
+        if short:
+            self.notices.append("winmail.dat ends 2 bytes early (its last checksum is missing)")
         try:
-            return self.tnefparse.tnef.TNEF(data, do_checksum=True)
-        except Exception:  # noqa: BLE001 - tnefparse raises many kinds of exception on bad data
+            codepage = _tnef_codepage(attributes)
+            for record in self._records(attributes, codepage):
+                self._file(record, codepage, forwarded)
+            return self._body(attributes, codepage) if forwarded == 0 else ""
+        except TnefRefused:
+            raise
+        except Exception:  # noqa: BLE001 - tnefparse's values on malformed data (struct, type errors)
             raise TnefRefused(_TNEF_DAMAGED) from None
 
-    def _records(self, tnef, codepage: str) -> list[_TnefFile]:
+    def _mapi(self, data: bytes, codepage: str) -> dict:
+        """A MAPI property list as {property id: tnefparse attribute}."""
+        if len(data) < 4:
+            return {}
+        (count,) = struct.unpack_from("<I", data)
+        if count > (len(data) - 4) // 8:  # every property takes 8 bytes or more
+            raise TnefRefused(_TNEF_DAMAGED)
+        return {prop.name: prop for prop in self.mapi.decode_mapi(data, codepage)}
+
+    def _records(self, attributes: list[_Attribute], codepage: str) -> list[_TnefFile]:
         """One record per attachment: each starts with its attAttachRendData attribute."""
         records: list[_TnefFile] = []
-        for obj in tnef.objects:
-            if obj.level != _LEVEL_ATTACHMENT:
+        for attribute in attributes:
+            if attribute.level != _ATTACHMENT:
                 continue
-            if obj.name == _ATT_ATTACH_REND_DATA or not records:
+            if attribute.name == _ATT_ATTACH_REND_DATA or not records:
                 records.append(_TnefFile())
             record = records[-1]
-            record.damaged |= not obj.good_checksum
-            if obj.name == _ATT_ATTACH_TITLE:
-                record.title = obj.data
-            elif obj.name == _ATT_ATTACH_DATA:
-                record.data = obj.data
-            elif obj.name == _ATT_ATTACHMENT:
-                try:
-                    record.props = self.tnefparse.mapi.decode_mapi(obj.data, codepage)
-                except Exception:  # noqa: BLE001
-                    record.damaged = True
+            if attribute.name == _ATT_ATTACH_TITLE:
+                record.title = attribute.data
+            elif attribute.name == _ATT_ATTACH_DATA:
+                record.data, record.data_ok = attribute.data, attribute.ok
+            elif attribute.name == _ATT_ATTACHMENT:
+                record.props, record.props_ok = self._mapi(attribute.data, codepage), attribute.ok
         return records
 
     def _file(self, record: _TnefFile, codepage: str, forwarded: int) -> None:
-        props = {p.name: p for p in record.props}
-        held = props.get(_PR_ATTACH_DATA)
+        held = record.props.get(_PR_ATTACH_DATA)
         raw = held.raw_data[0] if held is not None and held.raw_data else b""
         if held is not None and held.attr_type == _PT_OBJECT and raw.startswith(_IID_IMESSAGE):
             self._embedded(raw[len(_IID_IMESSAGE):], forwarded)
             return
-        name = _tnef_name(props, record.title, codepage)
-        shown, changes = display_filename(name)
+        shown, changes = display_filename(_tnef_name(record.props, record.title, codepage))
         label = f"'{shown}'" if shown else "a file without a name"
-        for change in changes:
-            self.notices.append(f"{label} in winmail.dat: {change}")
         if record.data is not None:
-            data = record.data
-        elif held is not None:
-            data = raw[len(_IID_IMESSAGE):] if held.attr_type == _PT_OBJECT else held.data
+            data, ok = record.data, record.data_ok
+        elif held is not None and held.attr_type in (_PT_OBJECT, _PT_BINARY):
+            # tnefparse keeps the value padded to 4 bytes (its .data strips *all* trailing zero
+            # bytes, which cuts a .docx's last record); an object starts with a 16-byte id
+            data = raw[len(_IID_IMESSAGE):] if held.attr_type == _PT_OBJECT else raw
+            ok = record.props_ok
         else:
-            self.notices.append(f"{label} in winmail.dat has no content")
+            self.notices.append(f"{label} in winmail.dat has no content; it was left out")
             return
-        if record.damaged:
-            self.notices.append(f"{label} in winmail.dat may be damaged (its checksum does not match)")
+        if not ok:
+            what = f"the file '{shown}'" if shown else "a file"
+            raise TnefRefused(
+                f"winmail.dat is damaged: {what} inside it is corrupted — ask the member to resend without rich text"
+            )
+        self.notices.extend(f"{label} in winmail.dat: {change}" for change in changes)
         self.files.append((shown, bytes(data)))
 
     def _embedded(self, data: bytes, forwarded: int) -> None:
@@ -592,28 +626,74 @@ class _TnefUnpacker:
                     "the deeper ones were not read"
                 )
             return
+        kept = len(self.files)
         try:
             self.unpack(data, forwarded + 1)
         except TnefRefused:
+            del self.files[kept:]
             self.notices.append("a message attached inside winmail.dat is damaged; its files were not read")
 
-    def _body(self, tnef, codepage: str) -> str:
-        text = _tnef_text(tnef.body, codepage, self.notices)
-        if not text.strip():
-            html = _tnef_text(tnef.htmlbody, codepage, self.notices)
-            text = html_to_text(html) if html.strip() else ""
-            if not text and tnef.has_body():
-                self.notices.append("the text inside winmail.dat is in rich-text (RTF) form only and was not read")
-        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    def _body(self, attributes: list[_Attribute], codepage: str) -> str:
+        props: dict = {}
+        plain = ""
+        for attribute in attributes:
+            if attribute.level == _MESSAGE and attribute.name == _ATT_MSG_PROPS:
+                props = self._mapi(attribute.data, codepage)
+            elif attribute.level == _MESSAGE and attribute.name == _ATT_BODY:
+                plain = self._decode(attribute.data, codepage)
+        if not plain.strip() and _PR_BODY in props:
+            plain = self._decode(props[_PR_BODY].data, codepage)
+        if not plain.strip() and _PR_HTML in props:
+            cpid = props[_PR_INTERNET_CPID].data if _PR_INTERNET_CPID in props else None
+            plain = html_to_text(self._decode(props[_PR_HTML].data, _codepage_name(cpid)))
+        if not plain.strip() and _PR_RTF_COMPRESSED in props:
+            self.notices.append("the text inside winmail.dat is in rich-text (RTF) form only and was not read")
+        return plain.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    def _decode(self, value, charset: str | None) -> str:
+        if isinstance(value, bytes):
+            value, problem = decode_text(value.rstrip(b"\0"), charset)
+            if problem:
+                self.notices.append(f"the text inside winmail.dat: {problem}")
+        return value.rstrip("\0") if isinstance(value, str) else ""
 
 
-def _tnef_truncated(data: bytes) -> bool:
-    """Whether the last attribute's declared length runs past the end of the data."""
-    offset = 6  # signature and legacy key
-    while offset + 12 < len(data):  # tnefparse ignores a tail shorter than an attribute
-        (length,) = struct.unpack_from("<I", data, offset + 5)
-        offset += length + 11  # level 1, id 4, length 4, checksum 2
-    return offset > len(data)
+def _tnef_attributes(data: bytes) -> tuple[list[_Attribute], bool]:
+    """The attributes of a TNEF stream, and whether the last one lacks its checksum.
+
+    Refuses data that is not TNEF, holds no attribute, or is cut off inside an attribute.
+    """
+    if not data:
+        raise TnefRefused("winmail.dat is empty")
+    if not data.startswith(TNEF_MAGIC):
+        raise TnefRefused("the winmail.dat attachment is not in Outlook's rich-text (TNEF) format")
+    attributes, offset = [], 6  # after the signature and the legacy key
+    while len(data) - offset >= 11:  # a shorter tail (a stray line break) is ignored
+        level, name, length = struct.unpack_from("<BH2xI", data, offset)
+        end = offset + 9 + length
+        if level not in (_MESSAGE, _ATTACHMENT):
+            raise TnefRefused(_TNEF_DAMAGED)
+        if end > len(data):
+            raise TnefRefused(_TNEF_CUT)
+        content, stored = data[offset + 9 : end], data[end : end + 2]
+        ok = len(stored) == 2 and int.from_bytes(stored, "little") == sum(content) & 0xFFFF
+        attributes.append(_Attribute(level, name, content, ok))
+        offset = end + 2
+    if not attributes:
+        raise TnefRefused(_TNEF_DAMAGED)
+    return attributes, offset > len(data)
+
+
+def _tnef_codepage(attributes: list[_Attribute]) -> str:
+    """The code page of 8-bit strings (attOemCodepage), as a Python codec name."""
+    for attribute in attributes:
+        if attribute.name == _ATT_OEM_CODEPAGE and len(attribute.data) >= 4:
+            name = _codepage_name(struct.unpack_from("<I", attribute.data)[0])
+            try:
+                return codecs.lookup(name or "").name
+            except LookupError:
+                break
+    return "cp1252"
 
 
 def _tnef_name(props: dict, title: bytes, codepage: str) -> str:
@@ -623,11 +703,3 @@ def _tnef_name(props: dict, title: bytes, codepage: str) -> str:
             return value.strip("\0")
     text, _ = decode_text(title.split(b"\0", 1)[0], codepage)
     return text
-
-
-def _tnef_text(value, codepage: str, notices: list[str]) -> str:
-    if isinstance(value, bytes):
-        value, problem = decode_text(value.rstrip(b"\0"), codepage)
-        if problem:
-            notices.append(f"winmail.dat text: {problem}")
-    return value.rstrip("\0") if isinstance(value, str) else ""

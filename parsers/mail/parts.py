@@ -5,7 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from html.parser import HTMLParser
+from html import unescape
+
+from lxml import etree
+
+from ...models.notices import Notice
 
 # --------------------------------------------------------------------------- text
 
@@ -59,6 +63,13 @@ def one_line(value: str) -> str:
 
 
 # --------------------------------------------------------------------------- HTML
+#
+# The stdlib html.parser is not used: on Python 3.11 it takes quadratic time on unclosed
+# constructs ("<a" repeated 500,000 times: minutes). libxml2 (through lxml, a dependency
+# already) reads any tag soup in linear time, and its parser-target interface hands over
+# start/end/data events without building a tree, so nesting depth does not matter.
+
+DAMAGED_HTML = "the HTML of the e-mail was damaged; its text was read roughly"
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote caption center dd details dialog div dl dt fieldset "
@@ -68,23 +79,36 @@ _BLOCK_TAGS = frozenset(
 _PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote table ul ol pre hr".split())
 _CELL_TAGS = frozenset(("td", "th"))
 _SKIP_TAGS = frozenset(("script", "style", "title", "template", "head"))
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SKIP, _PRE, _QUOTE, _LIST = 1, 2, 4, 8  # what an open element changed (undone at its end)
+_WHITESPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \r\f\v\u00a0]+")
+_CELL_GAP = re.compile(r" ?\t[ \t]*")
 _BLANKS = re.compile(r"\n{3,}")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
-class _TextExtractor(HTMLParser):
-    """Collects text with block breaks. Iterative (no recursion), so any nesting depth works.
+def _is_reply_quote(attrib) -> bool:
+    """A blockquote a mail client made for a quoted reply (Apple Mail, Thunderbird, Gmail)."""
+    return (attrib.get("type") or "").lower() == "cite" or "quote" in (attrib.get("class") or "").lower()
+
+
+class _TextTarget:
+    """lxml parser target collecting text with block breaks.
 
     Block boundaries only ask for a break (`pending`): adjacent boundaries merge instead of
-    piling up blank lines, and nothing is emitted for empty nested blocks.
+    piling up blank lines. Cells of a table row are separated by tabs, list items start with
+    "- " (or "1. " in numbered lists), and lines inside a reply-quote blockquote start with
+    "> " (one per level), as in plain-text replies.
     """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.chunks: list[str] = []
         self.pending = 0  # line breaks owed before the next text
-        self.skip = 0  # inside script/style/head...
-        self.pre = 0
+        self.line_start = True
+        self.stack: list[int] = []  # per open element: the _SKIP/_PRE/_QUOTE/_LIST it set
+        self.lists: list[int | None] = []  # open lists: last number (ol) or None (ul)
+        self.skip = self.pre = self.quote = 0
 
     def _block(self, breaks: int) -> None:
         self.pending = max(self.pending, breaks)
@@ -93,58 +117,174 @@ class _TextExtractor(HTMLParser):
         if self.pending:
             if self.chunks:
                 self.chunks.append("\n" * self.pending)
+                self.line_start = True
             self.pending = 0
+        if self.line_start and self.quote:
+            self.chunks.append("> " * self.quote)
         self.chunks.append(text)
+        self.line_start = text.endswith("\n")
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def start(self, tag, attrib) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
+        flags = 0
         if tag in _SKIP_TAGS:
             self.skip += 1
-            return
-        if tag == "body":
-            self.skip = 0  # an unclosed <head> or <style> must not hide the body
+            flags |= _SKIP
         elif tag == "br":
-            self._emit("\n")
+            if not self.skip:
+                self._emit("\n")
         elif tag in _PARAGRAPH_TAGS:
             self._block(2)
         elif tag in _BLOCK_TAGS:
             self._block(1)
-        elif tag in _CELL_TAGS:
+        elif tag in _CELL_TAGS and not (self.line_start or self.pending or self.skip):
             self._emit("\t")
         if tag == "pre":
             self.pre += 1
-        elif tag == "li":
-            self._emit("- ")
+            flags |= _PRE
+        elif tag == "blockquote" and _is_reply_quote(attrib):
+            self.quote += 1
+            flags |= _QUOTE
+        elif tag in ("ul", "ol"):
+            self.lists.append(0 if tag == "ol" else None)
+            flags |= _LIST
+        elif tag == "li" and not self.skip:
+            self._emit(self._marker())
+        self.stack.append(flags)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _PARAGRAPH_TAGS:
+    def _marker(self) -> str:
+        if self.lists and self.lists[-1] is not None:
+            self.lists[-1] += 1
+            return f"{self.lists[-1]}. "
+        return "- "
+
+    def end(self, tag) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
+        if tag in _PARAGRAPH_TAGS:
             self._block(2)
         elif tag in _BLOCK_TAGS:
             self._block(1)
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
+        flags = self.stack.pop() if self.stack else 0
+        if flags & _SKIP:
+            self.skip -= 1
+        if flags & _PRE:
+            self.pre -= 1
+        if flags & _QUOTE:
+            self.quote -= 1
+        if flags & _LIST and self.lists:
+            self.lists.pop()
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.skip or not data:
             return
         if self.pre:
+            if self.quote:
+                data = data.replace("\n", "\n" + "> " * self.quote)
             self._emit(data)
             return
-        text = re.sub(r"\s+", " ", data)
+        text = _WHITESPACE.sub(" ", data)
         if text == " " and (self.pending or not self.chunks):
             return  # indentation between blocks
         self._emit(text)
 
+    def close(self) -> str:
+        return "".join(self.chunks)
+
+
+def _parse_text(html: str) -> str:
+    """Text of `html` read by libxml2's HTML parser (raises on parser failure)."""
+    parser = etree.HTMLParser(target=_TextTarget(), huge_tree=True, no_network=True)
+    parser.feed(html)
+    return parser.close()
+
+
+_ROUGH_SKIP = re.compile(r"<!--|<(script|style|title|head|template)\b", re.I)
+_ROUGH_BREAK = re.compile(
+    r"<(?:br|/?(?:p|div|li|tr|ul|ol|table|blockquote|h[1-6]|hr|pre))\b[^<>]*>", re.I
+)
+_ROUGH_CELL = re.compile(r"<t[dh]\b[^<>]*>", re.I)
+_ROUGH_TAG = re.compile(r"<[^<>]*>")
+_ROUGH_OPEN_TAIL = re.compile(r"<[A-Za-z/!?][^<>]*\Z")
+
+
+def _drop_hidden(html: str) -> str:
+    """`html` without comments and script/style/title/head blocks (linear time).
+
+    An unclosed comment, script or style hides the rest, as a browser would do; an unclosed
+    title or head only loses its tag.
+    """
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # no closing tag after some point: none after any later one
+    while True:
+        found = _ROUGH_SKIP.search(html, pos)
+        if found is None:
+            break
+        out.append(html[pos : found.start()])
+        tag = found.group(1)
+        if tag is None:
+            close = html.find("-->", found.end())
+            pos = len(html) if close < 0 else close + 3
+            continue
+        tag = tag.lower()
+        close_tag = None
+        if tag not in unclosed:
+            close_tag = re.compile(rf"</{tag}\s*>", re.I).search(html, found.end())
+            if close_tag is None:
+                unclosed.add(tag)
+        if close_tag is not None:
+            pos = close_tag.end()
+        elif tag in ("script", "style"):
+            pos = len(html)
+        else:
+            out.append(found.group(0))
+            pos = found.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def _rough_text(html: str) -> str:
+    """Fallback reading: hidden blocks dropped, tags stripped by regex, entities unescaped."""
+    text = _drop_hidden(html)
+    text = _ROUGH_BREAK.sub("\n", text)
+    text = _ROUGH_CELL.sub("\t", text)
+    text = _ROUGH_OPEN_TAIL.sub("", _ROUGH_TAG.sub("", text))
+    return unescape(text)
+
+
+def _tidy(text: str) -> str:
+    """Spaces collapsed, lines stripped, at most one blank line in a row."""
+    text = _CONTROLS.sub("", text)
+    lines = [_CELL_GAP.sub("\t", _SPACES.sub(" ", line)).strip(" \t") for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text_with_notices(html: str) -> tuple[str, list[Notice]]:
+    """Plain text of an HTML body, and a notice if the HTML had to be read roughly.
+
+    Tags stripped, entities unescaped, scripts/styles/head dropped; <p>, <div>, <br>, <li>,
+    <tr> give line breaks, table cells are separated by tabs, reply-quote blockquotes give
+    "> " lines. Linear time and no recursion whatever the input. If libxml2 fails, or finds
+    no text where a regex reading does (e.g. an unclosed <title> swallowing the body), the
+    regex reading is returned with a notice.
+    """
+    if not html or not html.strip():
+        return "", []
+    html = _SURROGATES.sub("\ufffd", html)
+    try:
+        text = _tidy(_parse_text(html))
+    except Exception:  # noqa: BLE001 - any parser failure falls back to the rough reading
+        return _tidy(_rough_text(html)), [Notice(DAMAGED_HTML)]
+    if not text:
+        rough = _tidy(_rough_text(html))
+        if rough:
+            return rough, [Notice(DAMAGED_HTML)]
+    return text, []
+
 
 def html_to_text(html: str) -> str:
-    """Plain text of an HTML body: tags stripped, entities unescaped, block breaks kept."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.chunks)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    """Plain text of an HTML body (see `html_to_text_with_notices`)."""
+    return html_to_text_with_notices(html)[0]
 
 
 # --------------------------------------------------------------------------- names
