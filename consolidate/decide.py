@@ -63,6 +63,8 @@ def policy_decision(group: Group, proposal: Proposal, policy: Policy) -> Decisio
         return Decision(Disposition.PENDING, "proposal in the e-mail text: confirm before applying", by)
     if group.kind == "conflict":
         others = sorted({p.id for p in group.proposals if p.id != proposal.id})
+        if proposal.stale_conflict:
+            others.insert(0, "the secretariat's later edit")
         return Decision(Disposition.PENDING, "conflicts with " + ", ".join(others) + ": the secretariat decides", by)
     if proposal.notices:
         return Decision(Disposition.PENDING, str(proposal.notices[0]), by)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from ..models.changes import Origin, Proposal, Source
 from ..models.document import Document, Revision, Story
 from ..models.notices import Notice
-from .alignment import Alignment
+from .alignment import Alignment, Hunk
+from .three_way import Carrier
 
 
 @dataclass
@@ -56,9 +57,16 @@ def revision_hunks(copy: Document) -> list[_Hunk]:
     return hunks
 
 
-def proposals_from_copy(copy: Document, draft: Document, origin: Origin) -> list[Proposal]:
-    """Every change and comment of a reviewer's copy, on the draft's text."""
+def proposals_from_copy(copy: Document, draft: Document, origin: Origin,
+                        base: Document | None = None, base_name: str = "") -> list[Proposal]:
+    """Every change and comment of a reviewer's copy, on the draft's text.
+
+    `base`: the earlier version of the draft the copy was made from (see `three_way`), when
+    it is not the current draft; `base_name` names it in notes.
+    """
     draft_text = draft.text("accepted")
+    if base is not None and base.text("accepted") != draft_text:
+        return _from_older_version(copy, draft, base, base_name, origin)
     rejected = copy.text("rejected")
     align = Alignment(draft_text, rejected)
     out: list[Proposal] = []
@@ -76,6 +84,51 @@ def proposals_from_copy(copy: Document, draft: Document, origin: Origin) -> list
     for story in copy.stories:
         out += _story_changes(story, drafts_stories.get(story.name), origin)
     return out
+
+
+def _from_older_version(copy: Document, draft: Document, base: Document, base_name: str,
+                        origin: Origin) -> list[Proposal]:
+    """A copy of an earlier version: its changes against that version, carried onto the draft."""
+    draft_text, base_text = draft.text("accepted"), base.text("accepted")
+    carrier = Carrier(base_text, draft_text)
+    made_from = f"made from {base_name or 'an earlier version'}"
+    out: list[Proposal] = []
+    if copy.has_revisions:
+        to_base = Alignment(base_text, copy.text("rejected"))
+        for hunk in revision_hunks(copy):
+            start, _ = to_base.to_a(hunk.start)
+            end, _ = to_base.to_a(hunk.end)
+            rev = hunk.revision
+            author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+            out.append(_carried(carrier, Hunk(start, max(start, end), base_text[start:max(start, end)], hunk.new),
+                                draft, draft_text, origin, Source.TRACKED, made_from, author=author,
+                                date=(rev.date if rev and rev.date else origin.received)))
+    else:
+        for hunk in Alignment(base_text, copy.text("accepted")).hunks():
+            out.append(_carried(carrier, hunk, draft, draft_text, origin, Source.CLEAN, made_from))
+    align = Alignment(draft_text, copy.text("rejected"))
+    for comment in copy.comments:
+        out.append(_comment(comment, copy, align, draft, draft_text, origin))
+    drafts_stories = {s.name: s for s in draft.stories}
+    for story in copy.stories:
+        out += _story_changes(story, drafts_stories.get(story.name), origin)
+    return out
+
+
+def _carried(carrier: Carrier, hunk: Hunk, draft: Document, draft_text: str, origin: Origin, source: Source,
+             made_from: str, **fields) -> Proposal:
+    moved = carrier.carry(hunk)
+    notices = []
+    if moved.conflict:
+        notices = [Notice(f"conflict: {made_from}, and the secretariat has since rewritten this text "
+                          f"(the current draft reads {moved.secretariat_text!r}): the secretariat decides")]
+    how = "tracked change" if source == Source.TRACKED else "clean copy"
+    proposal = origin.proposal(
+        source=source, start=moved.start, end=moved.end, old=moved.old, new=moved.new,
+        located_by=f"{how}, {made_from}",
+        comment=f"({made_from}) was {hunk.old!r}" if moved.conflict else "",
+        notices=tuple(notices), stale_conflict=moved.conflict, **fields)
+    return _placed(draft, proposal, draft_text)
 
 
 def _story_changes(story: Story, draft_story: Story | None, origin: Origin) -> list[Proposal]:

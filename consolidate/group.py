@@ -3,7 +3,8 @@
 Two changes *overlap* when their spans share text, when both insert at the same point, or
 when one inserts strictly inside the other's span. Overlapping changes with one result are
 *identical* (applied once, credited to all); with different results they are a *conflict*
-(never applied half-way). Changes that only touch (one ends where the next starts) are
+(never applied half-way). A change made on an older draft to text the secretariat has since
+rewritten is a conflict too, even alone. Changes that only touch (one ends where the next starts) are
 independent and can both be applied.
 """
 
@@ -42,6 +43,8 @@ def group_proposals(document: str, proposals: list[Proposal]) -> list[Group]:
     for members in clusters:
         results = {result(p) for p in members}
         kind = "change" if len(members) == 1 else ("identical" if len(results) == 1 else "conflict")
+        if any(p.stale_conflict for p in members):
+            kind = "conflict"  # with the secretariat's own later edit
         groups.append(Group("", kind, members, min(p.start for p in members), max(p.end for p in members)))
     for p in others:
         groups.append(Group("", "comment" if not p.is_change else "change", [p], p.start, p.end))

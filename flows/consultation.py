@@ -52,6 +52,7 @@ def _submission_key(context, parameters) -> str:
     task copies into the rows it returns, the source included), the rules."""
     message, records, consultation, drafts = (parameters[k] for k in ("message", "records", "consultation", "drafts"))
     parts = [_FINGERPRINT, getattr(message, "sha256", ""), *(d.sha256 for d in drafts.values()),
+             *(doc.sha256 for d in drafts.values() for _, doc in d.previous),
              *(f"{r.kind}:{r.source}:{r.sha256}:{r.status.value}:{r.reason}:{r.received}:{r.organisation}"
                for r in records),
              repr(consultation.members), repr(consultation.secretariat), consultation.deadline.isoformat()]

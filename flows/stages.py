@@ -19,11 +19,12 @@ from ..consolidate.extract import block_for, proposals_from_copy
 from ..consolidate.group import group_proposals
 from ..consolidate.ids import assign_ids, proposal_key
 from ..consolidate.resolution import build_table
+from ..consolidate.three_way import closest_version
 from ..models.changes import Decided, Origin, Proposal, Source
 from ..models.consultation import Consultation
 from ..models.document import Document
 from ..models.intake import UnreadableMessage
-from ..models.notices import Refusal
+from ..models.notices import Notice, Refusal
 from ..models.submission import Message, Status, SubmissionRecord
 from ..parsers.docx import read_docx
 from ..models.intake import RawMail
@@ -40,6 +41,7 @@ class Draft:
     title: str
     data: bytes
     document: Document
+    previous: tuple[tuple[str, Document], ...] = ()  # earlier versions: (file name, document)
 
     @property
     def text(self) -> str:
@@ -68,8 +70,24 @@ def load_drafts(consultation: Consultation) -> dict[str, Draft]:
             document = read_docx(data, source=spec.draft.name)
         except Refusal as refusal:
             raise Refusal(f"The draft {spec.draft.name} cannot be read: {refusal.reason}") from None
-        drafts[spec.key] = Draft(spec.key, spec.title, data, document)
+        previous = []
+        for path in spec.previous:
+            try:
+                previous.append((path.name, read_docx(path.read_bytes(), source=path.name)))
+            except Refusal as refusal:
+                raise Refusal(f"The earlier version {path.name} cannot be read: {refusal.reason}") from None
+        drafts[spec.key] = Draft(spec.key, spec.title, data, document, tuple(previous))
     return drafts
+
+
+def base_version(copy: Document, draft: Draft) -> tuple[Document | None, str]:
+    """The earlier version a copy was made from (None when it is the current draft)."""
+    if not draft.previous:
+        return None, ""
+    text = copy.text("rejected")
+    versions = {"": draft.text, **{name: doc.text("accepted") for name, doc in draft.previous}}
+    label = closest_version(text, versions)
+    return (dict(draft.previous)[label], label) if label else (None, "")
 
 
 def fetch(consultation: Consultation, work: Path) -> list[RawMail | UnreadableMessage]:
@@ -216,7 +234,11 @@ def process_submission(message: Message | UnreadableMessage, records: list[Submi
         row.document = key
         matched.append(key)
         origin = origin_for(message, head, consultation, key, attachment.filename, attachment.sha256)
-        found = proposals_from_copy(copy, drafts[key].document, origin)
+        base, base_name = base_version(copy, drafts[key])
+        found = proposals_from_copy(copy, drafts[key].document, origin, base, base_name)
+        if base_name:
+            row.notices.append(Notice(f"a copy of the earlier version {base_name}: its changes were "
+                                      "carried onto the current draft", row.source))
         row.notices.extend(copy.notices)
         changes = sum(1 for p in found if p.new is not None)
         row.reason = row.reason or (f"{changes} change(s) and {len(found) - changes} comment(s) read"

@@ -68,6 +68,7 @@ class Proposal:
     key: str = ""  # identity within a run, stable across reruns (see consolidate.ids)
     id: str = ""  # ORG-nnn, the table's stable ID
     notices: tuple[Notice, ...] = ()
+    stale_conflict: bool = False  # made on an older draft, on text the secretariat has since rewritten
 
     @property
     def is_change(self) -> bool:
