@@ -73,8 +73,8 @@ def proposals_from_copy(copy: Document, draft: Document, origin: Origin,
     if copy.has_revisions:
         for hunk in revision_hunks(copy):
             out.append(_tracked(hunk, align, draft, draft_text, origin))
-    else:
-        for hunk in Alignment(draft_text, copy.text("accepted")).hunks():
+    else:  # a clean copy: its text is the same in both views, `align` holds the diff already
+        for hunk in align.hunks():
             out.append(_placed(draft, origin.proposal(
                 source=Source.CLEAN, start=hunk.a_start, end=hunk.a_end, old=hunk.old,
                 new=hunk.new, located_by="clean copy"), draft_text))

@@ -10,6 +10,7 @@ cannot be moved safely: it is kept, marked as a conflict with the secretariat's 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .alignment import Alignment, Hunk
@@ -23,14 +24,26 @@ def changed_chars(a: str, b: str) -> int:
 
 
 def closest_version(text: str, versions: dict[str, str]) -> str:
-    """The label of the version `text` differs least from (the first on a tie)."""
-    best, best_size = "", None
+    """The label of the version `text` differs least from (the first on a tie).
+
+    Paragraphs first (how many of the text's paragraphs a version lacks: cheap, and enough
+    when a member and the secretariat edited different paragraphs), then a word-level diff
+    between the versions that tie.
+    """
     for label, version in versions.items():
-        size = changed_chars(version, text)
+        if version == text:
+            return label
+    mine = Counter(text.split("\n"))
+    missing = {label: sum((mine - Counter(version.split("\n"))).values()) for label, version in versions.items()}
+    fewest = min(missing.values())
+    tied = [label for label, n in missing.items() if n == fewest]
+    if len(tied) == 1:
+        return tied[0]
+    best, best_size = tied[0], None
+    for label in tied:
+        size = changed_chars(versions[label], text)
         if best_size is None or size < best_size:
             best, best_size = label, size
-        if size == 0:
-            break
     return best
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from .names import DEL, DEL_TEXT, INS, MOVE_FROM, MOVE_TO, P, PPR, R, RPR, T, XML_SPACE, qn
-from .text import body_paragraphs, paragraph_runs, revision_wrappers, run_text
+from .text import body_paragraphs, revision_wrappers, run_text, runs_with_text
 
 _INSTR, _DEL_INSTR = qn("w:instrText"), qn("w:delInstrText")
 _WRAPPERS = {INS, DEL, MOVE_FROM, MOVE_TO}
@@ -62,22 +62,33 @@ class BodyEditor:
 
     # -- offsets -------------------------------------------------------------------------
 
-    def _index(self) -> None:
-        self.starts: list[int] = []
-        self.runs: list[list[_Run]] = []
+    def _index(self, dirty: range | set[int] | None = None) -> None:
+        """Map offsets to runs again: every paragraph, or only the `dirty` ones (an edit
+        changes its own paragraphs; the others only move, which `starts` records)."""
+        if dirty is None:
+            self.runs = [self._paragraph_runs(p) for p in self.paragraphs]
+        else:
+            for k in dirty:
+                if 0 <= k < len(self.paragraphs):
+                    self.runs[k] = self._paragraph_runs(self.paragraphs[k])
+        self.starts = []
         pos = 0
-        for p in self.paragraphs:
+        for runs in self.runs:
             self.starts.append(pos)
-            local, runs = 0, []
-            for r in paragraph_runs(p):
-                if any(w.tag in (DEL, MOVE_FROM) for w in revision_wrappers(r, p)):
-                    continue
-                n = len(run_text(r))
-                runs.append(_Run(r, local, local + n))
-                local += n
-            self.runs.append(runs)
-            pos += local + 1
+            pos += (runs[-1].end if runs else 0) + 1
         self.length = pos
+
+    @staticmethod
+    def _paragraph_runs(p: etree._Element) -> list[_Run]:
+        """The runs of one paragraph that show in the accepted text, with their offsets."""
+        local, runs = 0, []
+        for r, text in runs_with_text(p):
+            if r.getparent() is not p and any(w.tag in (DEL, MOVE_FROM) for w in revision_wrappers(r, p)):
+                continue
+            n = len(text)
+            runs.append(_Run(r, local, local + n))
+            local += n
+        return runs
 
     @property
     def text(self) -> str:
@@ -111,7 +122,7 @@ class BodyEditor:
                 element = run.element
                 for cut in reversed(inner):
                     _split_run(element, cut - run.start)
-        self._index()
+        self._index(set(by_para))
 
     def _run_ending_at(self, i: int, local: int) -> _Run | None:
         for run in self.runs[i]:
@@ -173,6 +184,7 @@ class BodyEditor:
         """Replace body[start:end] by `new`; tracked when `mark` is given."""
         i, a = self.locate(start)
         j, b = self.locate(end)
+        count = len(self.paragraphs)
         lines = new.split("\n")
         first = self._runs_within(i, a, b if i == j else len(self._para_text(i)))
         # where the new text goes: after the deleted text (tracked) or in its place. A
@@ -211,7 +223,7 @@ class BodyEditor:
         # 3. further lines: new paragraphs after the point
         if len(lines) > 1:
             self._split(i, a, point_parent, point_index, lines[1:], mark)
-        self._index()
+        self._index(range(i, j + len(self.paragraphs) - count + 1))
 
     def _para_text(self, i: int) -> str:
         return "".join(run_text(r.element) for r in self.runs[i])
@@ -302,7 +314,7 @@ class BodyEditor:
         parent, index = self._point(j, b, outside_revisions=True)
         parent.insert(index, reference)
         parent.insert(index, range_end)
-        self._index()
+        self._index({i, j})
 
     def _start_point(self, i: int, local: int):
         after = self._run_starting_at(i, local)

@@ -76,6 +76,31 @@ def paragraph_runs(paragraph: etree._Element) -> list[etree._Element]:
     return [r for r in paragraph.iter(R) if _outside(r, paragraph)]
 
 
+_RUN_OR_TEXT = (R, *_TEXT, *_CHAR, _SYM)
+
+
+def runs_with_text(paragraph: etree._Element) -> list[tuple[etree._Element, str]]:
+    """`paragraph_runs` with each run's `run_text`, in one pass.
+
+    lxml filters the elements by tag in C, so a run's properties (rFonts, lang, sz, ...) are
+    never visited; this is the reader's and the editor's hot loop.
+    """
+    out: list[tuple[etree._Element, str]] = []
+    current, parts = None, []
+    for el in paragraph.iter(_RUN_OR_TEXT):
+        if el.tag == R:
+            if el.getparent() is paragraph or _outside(el, paragraph):
+                if current is not None:
+                    out.append((current, "".join(parts)))
+                current, parts = el, []
+            # a run inside a text box of this run: its text is not ours
+        elif current is not None and el.getparent() is current:
+            parts.append(child_text(el))
+    if current is not None:
+        out.append((current, "".join(parts)))
+    return out
+
+
 def revision_wrappers(run: etree._Element, paragraph: etree._Element) -> Iterator[etree._Element]:
     """The `w:ins`/`w:del`/`w:moveFrom`/`w:moveTo` elements around a run, innermost first."""
     parent = run.getparent()

@@ -1,7 +1,7 @@
 """`word/document.xml` body: blocks of segments with their revision state.
 
 Text is taken exactly as the shared `ooxml.text` layer defines it (`body_paragraphs`,
-`paragraph_runs`, `run_text`), one block per paragraph, so that full-stream offsets agree
+`runs_with_text`), one block per paragraph, so that full-stream offsets agree
 with the redline writer. A run's state comes from the `w:ins`/`w:moveTo` and
 `w:del`/`w:moveFrom` around it (innermost of each kind), else from its table cell
 (`w:cellIns`/`w:cellDel`) or row (`w:trPr/w:ins|w:del`). A paragraph mark's state comes from
@@ -25,7 +25,7 @@ from lxml import etree
 from ...models.document import PARAGRAPH_MARK, Block, FormatChange, Revision, Segment
 from ...models.notices import Notice
 from ...ooxml.names import AUTHOR, DATE, ID, PARA_ID, PPR, RPR, qn
-from ...ooxml.text import REVISION_TAGS, body_paragraphs, paragraph_runs, revision_wrappers, run_text
+from ...ooxml.text import REVISION_TAGS, body_paragraphs, revision_wrappers, runs_with_text
 from .format_changes import read_format_changes
 from .numbering import Counter, Label, Numbering, trim_number
 from .styles import NumPr, Styles, read_num_pr, read_outline_level
@@ -302,8 +302,7 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place:
         p_start = pos
         pend_text: list[str] = []
         pend_state: tuple[Revision | None, Revision | None] | None = None
-        for r in paragraph_runs(p):
-            text = run_text(r)
+        for r, text in runs_with_text(p):
             run_pos[r] = (pos, pos + len(text))
             if not text:
                 continue
