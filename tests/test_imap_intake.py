@@ -102,7 +102,7 @@ def folder_out(run_flow, tmp_path_factory) -> Path:
 
 def comparable(out: Path) -> dict[str, object]:
     """Every output, with what says where each message was found taken out: the
-    submissions.csv source column (in reasons replaced by the Message-ID), its hash in
+    submissions.csv source column (in reasons and notes replaced by the Message-ID), its hash in
     summary.json and the audit log, `source` in audit records."""
     files: dict[str, object] = {}
     for path in sorted(out.rglob("*")):
@@ -112,9 +112,10 @@ def comparable(out: Path) -> dict[str, object]:
         if rel == "submissions.csv":
             rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
             named = {row[WHERE]: row["message_id"] for row in rows if row["kind"] == "message"}
-            for row in rows:  # reasons point at an earlier message by where it was found
+            for row in rows:  # reasons and notes name a message by where it was found
                 for where, message_id in sorted(named.items(), key=lambda kv: -len(kv[0])):
                     row["reason"] = row["reason"].replace(where, message_id)
+                    row["notes"] = row["notes"].replace(where, message_id)
             files[rel] = [{k: v for k, v in row.items() if k != WHERE} for row in rows]
         elif rel == "summary.json":
             data = json.loads(path.read_text())

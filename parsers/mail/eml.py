@@ -48,7 +48,8 @@ from pathlib import Path
 from ...models.intake import MessageRefused
 from ...models.notices import Notice
 from ...models.submission import Attachment, Message
-from .parts import decode_text, display_filename, html_to_text, one_line, repair_header_text
+from .body_text import clean_body
+from .parts import decode_text, display_filename, html_to_text_with_notices, one_line, repair_header_text
 from .store import store_bytes
 
 __all__ = ["read_eml", "canonical_sha256", "MAX_FORWARD_DEPTH"]
@@ -107,10 +108,20 @@ def read_eml(data: bytes, source: str, store: Path | str, server_received: datet
     if parts.plain:
         body = "\n\n".join(t for t in parts.plain if t.strip())
     else:
-        body = "\n\n".join(t for t in (html_to_text(h) for h in parts.html) if t)
+        texts = []
+        for html in parts.html:
+            text, problems = html_to_text_with_notices(html)
+            for problem in problems:
+                note(problem.message)
+            if text:
+                texts.append(text)
+        body = "\n\n".join(texts)
     if not body.strip() and parts.tnef_bodies:
         body = "\n\n".join(parts.tnef_bodies)
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    body, body_notices = clean_body(body)  # quoted replies, forwards and signatures out
+    for notice in body_notices:
+        note(notice.message)
 
     return Message(
         message_id=message_id,

@@ -79,7 +79,7 @@ _BLOCK_TAGS = frozenset(
 _PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote table ul ol pre hr".split())
 _CELL_TAGS = frozenset(("td", "th"))
 _SKIP_TAGS = frozenset(("script", "style", "title", "template", "head"))
-_SKIP, _PRE, _QUOTE, _LIST = 1, 2, 4, 8  # what an open element changed (undone at its end)
+_SKIP, _PRE, _QUOTE, _LIST, _ROW = 1, 2, 4, 8, 16  # what an open element set, undone at its end
 _WHITESPACE = re.compile(r"\s+")
 _SPACES = re.compile(r"[ \r\f\v\u00a0]+")
 _CELL_GAP = re.compile(r" ?\t[ \t]*")
@@ -90,7 +90,8 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 def _is_reply_quote(attrib) -> bool:
     """A blockquote a mail client made for a quoted reply (Apple Mail, Thunderbird, Gmail)."""
-    return (attrib.get("type") or "").lower() == "cite" or "quote" in (attrib.get("class") or "").lower()
+    kind = (attrib.get("type") or "").lower()
+    return kind == "cite" or "quote" in (attrib.get("class") or "").lower()
 
 
 class _TextTarget:
@@ -106,12 +107,15 @@ class _TextTarget:
         self.chunks: list[str] = []
         self.pending = 0  # line breaks owed before the next text
         self.line_start = True
-        self.stack: list[int] = []  # per open element: the _SKIP/_PRE/_QUOTE/_LIST it set
+        self.stack: list[int] = []  # per open element: the _SKIP/_PRE/... flags it set
         self.lists: list[int | None] = []  # open lists: last number (ol) or None (ul)
+        self.rows: list[bool] = []  # open table rows: has the row any text yet
+        self.cell_open = False  # in a cell that has no text yet: its paragraphs add no break
         self.skip = self.pre = self.quote = 0
 
     def _block(self, breaks: int) -> None:
-        self.pending = max(self.pending, breaks)
+        if not self.cell_open:
+            self.pending = max(self.pending, breaks)
 
     def _emit(self, text: str) -> None:
         if self.pending:
@@ -123,6 +127,9 @@ class _TextTarget:
             self.chunks.append("> " * self.quote)
         self.chunks.append(text)
         self.line_start = text.endswith("\n")
+        self.cell_open = False
+        if self.rows:
+            self.rows[-1] = True
 
     def start(self, tag, attrib) -> None:
         tag = tag.lower() if isinstance(tag, str) else ""
@@ -137,8 +144,8 @@ class _TextTarget:
             self._block(2)
         elif tag in _BLOCK_TAGS:
             self._block(1)
-        elif tag in _CELL_TAGS and not (self.line_start or self.pending or self.skip):
-            self._emit("\t")
+        elif tag in _CELL_TAGS:
+            self._cell()
         if tag == "pre":
             self.pre += 1
             flags |= _PRE
@@ -148,9 +155,19 @@ class _TextTarget:
         elif tag in ("ul", "ol"):
             self.lists.append(0 if tag == "ol" else None)
             flags |= _LIST
+        elif tag == "tr":
+            self.rows.append(False)
+            flags |= _ROW
         elif tag == "li" and not self.skip:
             self._emit(self._marker())
         self.stack.append(flags)
+
+    def _cell(self) -> None:
+        """A cell after text in its row goes on the same line, after a tab."""
+        if self.rows and self.rows[-1] and not self.skip:
+            self.pending = 0  # breaks owed by the end of the previous cell's paragraphs
+            self._emit("\t")
+        self.cell_open = True
 
     def _marker(self) -> str:
         if self.lists and self.lists[-1] is not None:
@@ -160,6 +177,8 @@ class _TextTarget:
 
     def end(self, tag) -> None:
         tag = tag.lower() if isinstance(tag, str) else ""
+        if tag in _CELL_TAGS:
+            self.cell_open = False
         if tag in _PARAGRAPH_TAGS:
             self._block(2)
         elif tag in _BLOCK_TAGS:
@@ -173,6 +192,8 @@ class _TextTarget:
             self.quote -= 1
         if flags & _LIST and self.lists:
             self.lists.pop()
+        if flags & _ROW and self.rows:
+            self.rows.pop()
 
     def data(self, data: str) -> None:
         if self.skip or not data:
