@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from consultation_factory import ConsultationData, make_consultation, write
+from consultation_factory import ConsultationData, add_options, make_consultation, write
 from redraft.consolidate.decide import Policy
 from redraft.consolidate.extract import proposals_from_copy
 from redraft.flows import stages
@@ -204,12 +204,7 @@ def print_scalpel(result: dict | str, ours: dict[str, float], copies: int) -> No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=40)
-    parser.add_argument("--pages", type=int, default=46)
-    parser.add_argument("--overlap", type=float, default=0.2)
-    parser.add_argument("--stale", type=float, default=0.1)
-    parser.add_argument("--tracked", type=float, default=0.5)
-    parser.add_argument("--seed", type=int, default=87)
+    add_options(parser)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scalpel-python", default="/tmp/scalpel-venv/bin/python")
     parser.add_argument("--scalpel-repeat", type=int, default=1)

@@ -272,15 +272,20 @@ def write(data: ConsultationData, folder: Path) -> dict:
     return manifest
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Write a generated consultation to a folder.")
-    parser.add_argument("out", type=Path)
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The generator's options (members, pages, shares, seed) on a command line."""
     parser.add_argument("--members", type=int, default=40)
     parser.add_argument("--pages", type=int, default=46)
     parser.add_argument("--overlap", type=float, default=0.2)
     parser.add_argument("--stale", type=float, default=0.1)
     parser.add_argument("--tracked", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=87)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write a generated consultation to a folder.")
+    parser.add_argument("out", type=Path)
+    add_options(parser)
     args = parser.parse_args()
     data = make_consultation(args.members, args.pages, args.overlap, args.stale, args.tracked, args.seed)
     write(data, args.out)

@@ -78,12 +78,7 @@ def proposals_from_copy(copy: Document, draft: Document, origin: Origin,
             out.append(_placed(draft, origin.proposal(
                 source=Source.CLEAN, start=hunk.a_start, end=hunk.a_end, old=hunk.old,
                 new=hunk.new, located_by="clean copy"), draft_text))
-    for comment in copy.comments:
-        out.append(_comment(comment, copy, align, draft, draft_text, origin))
-    drafts_stories = {s.name: s for s in draft.stories}
-    for story in copy.stories:
-        out += _story_changes(story, drafts_stories.get(story.name), origin)
-    return out
+    return out + _comments_and_stories(copy, draft, draft_text, align, origin)
 
 
 def _from_older_version(copy: Document, draft: Document, base: Document, base_name: str,
@@ -99,7 +94,7 @@ def _from_older_version(copy: Document, draft: Document, base: Document, base_na
             start, _ = to_base.to_a(hunk.start)
             end, _ = to_base.to_a(hunk.end)
             rev = hunk.revision
-            author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+            author = _credit(origin, rev)
             out.append(_carried(carrier, Hunk(start, max(start, end), base_text[start:max(start, end)], hunk.new),
                                 draft, draft_text, origin, Source.TRACKED, made_from, author=author,
                                 date=(rev.date if rev and rev.date else origin.received)))
@@ -107,12 +102,22 @@ def _from_older_version(copy: Document, draft: Document, base: Document, base_na
         for hunk in Alignment(base_text, copy.text("accepted")).hunks():
             out.append(_carried(carrier, hunk, draft, draft_text, origin, Source.CLEAN, made_from))
     align = Alignment(draft_text, copy.text("rejected"))
-    for comment in copy.comments:
-        out.append(_comment(comment, copy, align, draft, draft_text, origin))
+    return out + _comments_and_stories(copy, draft, draft_text, align, origin)
+
+
+def _comments_and_stories(copy: Document, draft: Document, draft_text: str, align: Alignment,
+                          origin: Origin) -> list[Proposal]:
+    """The copy's Word comments (placed through `align`) and its changes outside the body."""
+    out = [_comment(comment, copy, align, draft, draft_text, origin) for comment in copy.comments]
     drafts_stories = {s.name: s for s in draft.stories}
     for story in copy.stories:
         out += _story_changes(story, drafts_stories.get(story.name), origin)
     return out
+
+
+def _credit(origin: Origin, rev: Revision | None) -> str:
+    """Who a tracked change is credited to: the member's organisation, else the Word author."""
+    return origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
 
 
 def _carried(carrier: Carrier, hunk: Hunk, draft: Document, draft_text: str, origin: Origin, source: Source,
@@ -141,7 +146,7 @@ def _story_changes(story: Story, draft_story: Story | None, origin: Origin) -> l
     if story.document.has_revisions:
         for hunk in revision_hunks(story.document):
             rev = hunk.revision
-            author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+            author = _credit(origin, rev)
             out.append(origin.proposal(
                 source=Source.TRACKED, start=None, end=None, old=hunk.old, new=hunk.new,
                 located_by=story.name, author=author, date=(rev.date if rev and rev.date else origin.received),
@@ -164,7 +169,7 @@ def _tracked(hunk: _Hunk, align: Alignment, draft: Document, draft_text: str, or
     if draft_text[start:end] != hunk.old or s_out or e_out:
         notices.append(Notice("the copy's text here differs from the current draft "
                               "(made from another version?): left for the secretariat"))
-    author = origin.credited if origin.organisation else (rev.author if rev and rev.author else origin.credited)
+    author = _credit(origin, rev)
     return _placed(draft, origin.proposal(
         source=Source.TRACKED, start=start, end=max(start, end), old=draft_text[start:max(start, end)],
         new=hunk.new, located_by="tracked change", author=author,

@@ -17,10 +17,10 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import docx
 import pytest
 
 from outlook_factory import FileSpec, MsgSpec, msg_bytes, tnef_bytes
+from test_mail_intake import make_docx
 from redraft.models.intake import MessageRefused
 from redraft.models.notices import Refusal
 from redraft.parsers.mail.eml import MAX_FORWARD_DEPTH
@@ -40,14 +40,6 @@ needs_extract_msg = pytest.mark.skipif(
 needs_tnefparse = pytest.mark.skipif(
     importlib.util.find_spec("tnefparse") is None, reason="needs the optional extra redraft[outlook]"
 )
-
-
-def make_docx(text: str) -> bytes:
-    document = docx.Document()
-    document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -183,6 +183,10 @@ def literal_number(text: str) -> str:
 # -- containers (tables) -------------------------------------------------------------------
 
 
+# a table cell or row: (its properties, its insertion and deletion marks, the kind's name)
+_CONTAINER_MARKS = {_TC: (_TCPR, _CELL_INS, _CELL_DEL, "cell"), _TR: (_TRPR, _INS, _DEL, "row")}
+
+
 def _container_state(p: etree._Element, revs: Revisions, cache: dict) -> tuple[Revision | None, Revision | None, bool]:
     """(inserted, deleted, in_table) from the cells and rows around a paragraph, innermost first."""
     parent = p.getparent()
@@ -194,25 +198,18 @@ def _container_state(p: etree._Element, revs: Revisions, cache: dict) -> tuple[R
     in_table = False
     el = parent
     while el is not None and el.tag != _BODY:
-        if el.tag == _TC:
+        marks = _CONTAINER_MARKS.get(el.tag)
+        if marks is not None:
             in_table = True
-            tcpr = el.find(_TCPR)
-            if tcpr is not None:
-                c = tcpr.find(_CELL_INS)
+            props_tag, ins_tag, del_tag, what = marks
+            props = el.find(props_tag)
+            if props is not None:
+                c = props.find(ins_tag)
                 if c is not None and ins is None:
-                    ins = revs.get(c, "cell-ins")
-                c = tcpr.find(_CELL_DEL)
+                    ins = revs.get(c, f"{what}-ins")
+                c = props.find(del_tag)
                 if c is not None and dele is None:
-                    dele = revs.get(c, "cell-del")
-        elif el.tag == _TR:
-            trpr = el.find(_TRPR)
-            if trpr is not None:
-                c = trpr.find(_INS)
-                if c is not None and ins is None:
-                    ins = revs.get(c, "row-ins")
-                c = trpr.find(_DEL)
-                if c is not None and dele is None:
-                    dele = revs.get(c, "row-del")
+                    dele = revs.get(c, f"{what}-del")
         el = el.getparent()
     cache[key] = (ins, dele, in_table)
     return ins, dele, in_table
