@@ -362,6 +362,22 @@ def read_body(body: etree._Element, styles: Styles, numbering: Numbering, place:
     return out
 
 
+_LETTER = re.compile(r"[A-Za-z]")
+_OUTLINE_NUMBER = re.compile(r"(?:\d+|[IVXLCDM]+)(?:\.(?:\d+|[A-Za-z]))*")
+
+
+def _qualified(outline: list[tuple[int, str, bool]], level: int, section: str, numbered: bool) -> str:
+    """A heading's section as the draft's outline numbers it: a sub-heading lettered "A" under
+    "IV. Working methods" is section "IV.A"; "3.1" under "3." stays "3.1". Updates `outline`."""
+    while outline and outline[-1][0] >= level:
+        outline.pop()
+    parent = outline[-1] if outline else None
+    if numbered and parent and parent[2] and _LETTER.fullmatch(section) and _OUTLINE_NUMBER.fullmatch(parent[1]):
+        section = f"{parent[1]}.{section}"
+    outline.append((level, section, numbered))
+    return section
+
+
 def _view_text(segments: list[Segment], first: int, last: int, view: str) -> str:
     return "".join(s.text for s in segments[first:last] if s.visible(view))
 
@@ -376,6 +392,7 @@ def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering,
             ids[pid] = ids.get(pid, 0) + 1
 
     blocks: list[Block] = []
+    outline: list[tuple[int, str, bool]] = []  # open headings: (level, section, numbered)
     section = place.section if place else ""
     title = place.section_title if place else ""
     for bi, (p, (first, last, in_table)) in enumerate(zip(paragraphs, spans)):
@@ -397,7 +414,7 @@ def _blocks(paragraphs, spans, segments, styles: Styles, numbering: Numbering,
             if not number:
                 number = literal_number(text)
             if number or text:  # an empty heading paragraph opens no section
-                section = trim_number(number) if number else text
+                section = _qualified(outline, level, trim_number(number) if number else text, bool(number))
                 title = text
         elif in_table:
             kind = "table-cell"
