@@ -27,16 +27,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
 from ..models.document import Document
 from ..models.email_items import EmailItem
 from ..models.notices import Notice
+from .classify import change_intent, intent_of
+from .classify import fold as _fold
 from .nlp import detect_language, pipeline
 from .quotes import locate_quote
 from .references import DraftIndex, Reference, find_references, index_of, resolve_indices
+from .topics import by_similarity, by_topic, find_topic, topic_index
 
 NOT_FOUND = "quoted text not found in the draft"
 
@@ -72,19 +73,6 @@ _SIG_DASHES = re.compile(r"^--\s*$")
 _SENT_FROM = re.compile(
     r"^\s*(?:sent from my|envoy[ée] de mon|enviado desde mi|get outlook for)\b", re.I
 )
-
-
-def _fold(s: str) -> str:
-    """Lower case without accents, same length as `s` (one character for one)."""
-    return "".join(map(_fold_char, s))
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    d = unicodedata.normalize("NFD", c)
-    base = d[0] if d else c
-    low = base.lower()
-    return low if len(low) == 1 else base
 
 
 _SIGN_OFF = re.compile(
@@ -330,6 +318,9 @@ def _patterns() -> list[_Pattern]:
         ("en", "insert", rf"\b(?P<where>after|before|following)\s+{O}{_q('anchor')}\s*,?{G}\b(?:add|insert|include|introduce)\b{G}{_q('new')}"),
         ("en", "append", rf"\b(?:add|adding|addition\s+of|insert|inserting|append|appending|include|including|introduce)\b{G}{_q('new')}{G}\b(?:at|to)\s+the\s+(?P<pos>end|beginning|start)\s+of\b(?P<zone>[^⟦]{{0,60}})"),
         ("en", "append", rf"\bat\s+the\s+(?P<pos>end|beginning|start)\s+of\b(?P<zone>[^⟦]{{0,60}}?)\s*,?{G}\b(?:add|insert|append|include)\b{G}{_q('new')}"),
+        ("en", "append", rf"\b(?:add|insert|append|include)\b{G}\bat\s+the\s+(?P<pos>end|beginning|start)\b(?:\s+of\b(?P<zone>[^⟦:]{{0,60}}?))?\s*[:,]?{G}{_q('new')}"),
+        ("en", "list", rf"\b(?:add|adding|include|including|insert|inserting)\b{G}\b(?:to|in)\s+the\s+(?:list|bullet\s+points|bullets|enumeration)\b[^⟦.;]{{0,60}}?{_q('new')}"),
+        ("en", "list", rf"\b(?:add|adding|include|including|insert|inserting)\b\s*:?\s*{_q('new')}{G}\b(?:to|in)\s+the\s+(?:list|bullet\s+points|bullets|enumeration)\b"),
         ("en", "rewrite", rf"\b(?:should|shall|must|to|could)\s+(?:now\s+|rather\s+|instead\s+)?(?:read|be\s+reworded\s+as|be\s+replaced\s+(?:with|by))\s*(?:as\s+follows)?\s*:?\s*{O}{_q('new')}"),
         ("en", "rewrite", rf"\breplace\b(?P<zone>[^⟦]{{0,60}}?)\b(?:with|by)\b\s*(?:the\s+following)?\s*:?\s*{_q('new')}"),
     ]
@@ -351,6 +342,9 @@ def _patterns() -> list[_Pattern]:
         ("fr", "insert", rf"\b(?P<where>apres|avant)\s+{O}{_q('anchor')}\s*,?{G}\b(?:ajout|rajout|inser|introdui|inclu)\w*{G}{_q('new')}"),
         ("fr", "append", rf"\b(?:ajout\w*|rajout\w*|inser\w*|inclu\w*|complet\w*)\b{G}{_q('new')}{G}\b(?:a\s+la|au)\s+(?P<pos>fin|debut)\b(?P<zone>[^⟦]{{0,60}})"),
         ("fr", "append", rf"\b(?:a\s+la|au)\s+(?P<pos>fin|debut)\b(?P<zone>[^⟦]{{0,60}}?)\s*,?{G}\b(?:ajout|rajout|inser|inclu)\w*{G}{_q('new')}"),
+        ("fr", "append", rf"\b(?:ajout\w*|rajout\w*|inser\w*|complet\w*)\b{G}\b(?:a\s+la|au)\s+(?P<pos>fin|debut)\b(?:\s+(?:de|du|des|d')(?P<zone>[^⟦:]{{0,60}}?))?\s*[:,]?{G}{_q('new')}"),
+        ("fr", "list", rf"\b(?:ajout\w*|rajout\w*|inser\w*|inclu\w*)\b{G}\ba\s+(?:la\s+liste|l'enumeration)\b[^⟦.;]{{0,60}}?{_q('new')}"),
+        ("fr", "list", rf"\b(?:ajout\w*|rajout\w*|inser\w*|inclu\w*)\b\s*:?\s*{_q('new')}{G}\ba\s+(?:la\s+liste|l'enumeration)\b"),
         ("fr", "rewrite", rf"\b(?:(?:devrait|doit|devraient|doivent|pourrait)\s+(?:se\s+lire|etre\s+(?:libelle|redige|reformule)e?s?)|se\s+lit|se\s+lira|lire)\s*(?:comme\s+suit|ainsi)?\s*:?\s*{O}{_q('new')}"),
         ("fr", "rewrite", rf"\brempla\w*(?P<zone>[^⟦]{{0,60}}?)\bpar\b\s*(?:ce\s+qui\s+suit|le\s+texte\s+suivant)?\s*:?\s*{_q('new')}"),
     ]
@@ -369,6 +363,9 @@ def _patterns() -> list[_Pattern]:
         ("es", "insert", rf"\b(?P<where>despues\s+de|tras|antes\s+de|a\s+continuacion\s+de)\s+{O}{_q('anchor')}\s*,?{G}\b(?:anad|agreg|insert|inclu|incorpor)\w*{G}{_q('new')}"),
         ("es", "append", rf"\b(?:anad\w*|agreg\w*|insert\w*|inclu\w*|incorpor\w*|complet\w*)\b{G}{_q('new')}{G}\bal\s+(?P<pos>final|principio|inicio|comienzo)\b(?P<zone>[^⟦]{{0,60}})"),
         ("es", "append", rf"\bal\s+(?P<pos>final|principio|inicio|comienzo)\b(?P<zone>[^⟦]{{0,60}}?)\s*,?{G}\b(?:anad|agreg|insert|inclu|incorpor)\w*{G}{_q('new')}"),
+        ("es", "append", rf"\b(?:anad\w*|agreg\w*|insert\w*|inclu\w*|incorpor\w*)\b{G}\bal\s+(?P<pos>final|principio|inicio|comienzo)\b(?:\s+(?:de|del)\b(?P<zone>[^⟦:]{{0,60}}?))?\s*[:,]?{G}{_q('new')}"),
+        ("es", "list", rf"\b(?:anad\w*|agreg\w*|inclu\w*|incorpor\w*)\b{G}\ba\s+la\s+(?:lista|enumeracion)\b[^⟦.;]{{0,60}}?{_q('new')}"),
+        ("es", "list", rf"\b(?:anad\w*|agreg\w*|inclu\w*|incorpor\w*)\b\s*:?\s*{_q('new')}{G}\ba\s+la\s+(?:lista|enumeracion)\b"),
         ("es", "rewrite", rf"\b(?:deberia|debe|deben|deberian|podria)\s+(?:decir|leerse|rezar|quedar\s+(?:redactad[oa]s?\s+)?(?:como|asi|de\s+la\s+siguiente\s+(?:manera|forma)))\s*(?:sigue)?\s*:?\s*{O}{_q('new')}"),
         ("es", "rewrite", rf"\b(?:queda|quedara|quedaria)\s+redactad[oa]s?\s+(?:como\s+sigue|asi|de\s+la\s+siguiente\s+(?:manera|forma))\s*:?\s*{_q('new')}"),
     ]
@@ -376,6 +373,22 @@ def _patterns() -> list[_Pattern]:
 
 
 _PATTERNS = _patterns()
+
+# New wording for a passage quoted in an earlier sentence: "'Months 6 to 8' is optimistic.
+# Replace with 'Months 6 to 11'." / "Suggest 'X'." / « Remplacer par "X" » / "Sustituir por 'X'".
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:we|i)\s+)?(?:would\s+)?(?:(?:strongly\s+)?(?:suggest|propose|recommend|prefer)(?:s|ed|ing)?|better|perhaps|proposal"
+    r"|nous\s+(?:proposons|suggerons)|(?:je\s+)?(?:propose|suggere)|proposition|proponemos|sugerimos|propuesta)"
+    r"\s*:?\s*(?:instead\s*:?\s*|a\s+la\s+place\s*:?\s*|en\s+su\s+lugar\s*:?\s*)?(?:to\s+(?:say|write|use|read)\s*:?\s*)?"
+    r"⟦(?P<new>\d+)⟧\W*$"
+    r"|\b(?:replace|substitute|change|amend|correct|reword|revise)(?:d)?\b(?:\s+(?:it|this|that|them|the\s+(?:text|wording|phrase)))?"
+    r"\s+(?:with|by|to\s+read|to|into)\s*:?\s*⟦(?P<new2>\d+)⟧"
+    r"|\b(?:rempla\w*|substitu\w*|corrig\w*|modifi\w*)\b(?:\s+(?:le|la|les|l'|ce|cette))?(?:\s+(?:texte|passage|formulation))?\s+par\s*:?\s*⟦(?P<new3>\d+)⟧"
+    r"|\b(?:sustitu\w*|reemplaz\w*|cambi\w*|corregi\w*|corrij\w*|modific\w*)\b(?:\s+(?:el|la|los|las|este|esta))?(?:\s+(?:texto|pasaje|frase|redaccion))?\s+por\s*:?\s*⟦(?P<new4>\d+)⟧"
+    r"|^\W*⟦(?P<new5>\d+)⟧\s+(?:would\s+be|is)\s+(?:better|clearer|preferable|more\s+\w+)"
+    r"|^\W*⟦(?P<new6>\d+)⟧\s+(?:serait|est)\s+(?:preferable|mieux|plus\s+\w+)"
+    r"|^\W*⟦(?P<new7>\d+)⟧\s+(?:seria|es)\s+(?:mejor|preferible|mas\s+\w+)"
+)
 _AFTER_WORDS = {"after", "following", "between", "apres", "entre", "despues de", "tras",
                 "a continuacion de", "detras de"}
 _END_WORDS = {"end", "fin", "final"}
@@ -414,32 +427,6 @@ def _proposals(sentence: _Sentence, lang: str) -> list[_Match]:
 
 # ============================================================================ intents and courtesy
 
-_QUESTION = re.compile(r"\?\s*[\"'”»’)]*$|^¿|^(?:could|can|would)\s+(?:you|the\s+secretariat)\b|\bplease\s+clarify\b"
-                       r"|\bpourriez-vous\b|\bpodrian\b")
-_OBJECTION = re.compile(
-    r"\b(?:oppose[sd]?|object\s+to|objection|disagree[sd]?|(?:do|does|can)\s*(?:not|n't)\s+(?:agree|accept|support|endorse)"
-    r"|cannot\s+(?:agree|accept|support|endorse)|not\s+acceptable|unacceptable|reject(?:s|ed)?|strongly\s+against"
-    r"|(?:are|is)\s+against|not\s+in\s+favou?r|concerned\s+(?:about|with|that|by)|serious\s+concerns?"
-    r"|concerns?\s+(?:about|with|regarding|over|on)"
-    r"|opposons|s'oppose|opposee?s?|desaccord|ne\s+(?:pouvons|peut|peuvent)\s+pas\s+(?:accepter|soutenir|appuyer|approuver)"
-    r"|inacceptable|rejetons|rejette|ne\s+(?:soutenons|appuyons|approuvons)\s+pas|n'(?:appuyons|approuvons)\s+pas|preoccup\w+"
-    r"|nos\s+oponemos|se\s+opone|oponemos|en\s+desacuerdo|no\s+(?:podemos|puede|pueden)\s+(?:aceptar|apoyar|respaldar)"
-    r"|inaceptable|rechazamos|rechaza|no\s+(?:apoyamos|respaldamos)|nos\s+preocupa|preocupacion)\b"
-)
-_SUPPORT = re.compile(
-    r"\b(?:support(?:s|ed)?|agree[sd]?|endorse[sd]?|welcome[sd]?|in\s+favou?r|appreciate[sd]?|fine\s+with"
-    r"|happy\s+with|satisfied\s+with|concur|soutenons|soutient|appuyons|appuie|approuvons|approuve"
-    r"|d'accord|favorables?|saluons|salue|accueillons|felicitons|felicite|apoyamos|apoya|respaldamos|respalda"
-    r"|de\s+acuerdo|acogemos|celebramos|aprobamos|aprueba)\b"
-)
-_DELETION = re.compile(r"\b(?:delet|remov|strike|drop|omit|supprim|suppression|retir|elimin|suprim|supresion)\w*")
-_ADDITION = re.compile(r"\b(?:add|addition|insert|includ|inclusion|introduc|ajout|inser|introdui|anad|agreg|incorpor|inclu)\w*")
-_WORDING = re.compile(
-    r"\b(?:replac|reword|rephras|redraft|amend|clarif|wording|rewrit|rempla|reformul|modifi|libelle|redaction"
-    r"|sustitu|reemplaz|redact|modific|precis)\w*"
-    r"|\b(?:unclear|vague|ambiguous|imprecise|confusing|peu\s+clair|flou|ambigu|imprecis|poco\s+claro|ambiguo"
-    r"|impreciso|vago)\b"
-)
 _CONTRAST = re.compile(r"\b(?:but|however|although|mais|cependant|toutefois|pero|sin\s+embargo|no\s+obstante)\b")
 
 _COURTESY = re.compile(
@@ -469,17 +456,6 @@ _HEADER_FILLER = {
     "sobre", "comentarios", "comentario", "el", "del", "los", "las", "en",
 }
 _WORDS = re.compile(r"[^\W\d_]+")
-
-
-def _intent(sentence: _Sentence) -> str:
-    folded = sentence.folded
-    if _QUESTION.search(sentence.text.strip()) or _QUESTION.search(folded):
-        return "question"
-    for intent, rx in (("objection", _OBJECTION), ("support", _SUPPORT), ("deletion", _DELETION),
-                       ("addition", _ADDITION), ("wording_change", _WORDING)):
-        if rx.search(folded):
-            return intent
-    return "general"
 
 
 def _is_courtesy(sentence: _Sentence, intent: str) -> bool:
@@ -516,24 +492,42 @@ class _Scope:
     notices: list[Notice]
     explicit: bool = True  # named in the sentence itself (not carried over from before)
     display: str = ""  # the one section its blocks are in, else the references as written
+    first: list[int] = field(default_factory=list)  # the blocks of the first reference named
+    how: str = "reference"  # "reference" | "topic" (a descriptive reference: "the part on ...")
 
 
 def _scope(refs: list[Reference], ix: DraftIndex, explicit: bool) -> _Scope:
     blocks: list[int] = []
     used: list[Reference] = []
     notices: list[Notice] = []
+    first: list[int] = []
     for ref in refs:
         found = resolve_indices(ref, ix)
         if found:
             blocks += found
             used.append(ref)
+            first = first or list(found)
         elif explicit and _has_kind_word(ref):
             notices.append(Notice(f"{ref} not found in the draft"))
     blocks = sorted(set(blocks))
     ranges = ix.ranges(blocks) if blocks else None
     sections = {ix.blocks[i].section for i in blocks if ix.blocks[i].section}
     display = sections.pop() if len(sections) == 1 else ", ".join(dict.fromkeys(r.display for r in used))
-    return _Scope(used, blocks, ranges, notices, explicit, display)
+    return _Scope(used, blocks, ranges, notices, explicit, display, first)
+
+
+def _topic_scope(sentence: _Sentence, ctx: _Context) -> _Scope | None:
+    """The section a descriptive reference ("the paragraph on the focal point") points at."""
+    topic = find_topic(sentence.folded)
+    if topic is None:
+        return None
+    block = by_topic(topic.text, ctx.lang, ctx.ix)
+    if block is None:
+        return None
+    tix = topic_index(ctx.ix)
+    section = tix.section_of(block)
+    blocks = [i for i in range(len(ctx.ix.blocks)) if tix.section_of(i) == section]
+    return _Scope([], blocks, ctx.ix.ranges(blocks), [], True, section, [block], "topic")
 
 
 def _has_kind_word(ref: Reference) -> bool:
@@ -617,6 +611,8 @@ class _Context:
     ix: DraftIndex
     header_refs: list[Reference] = field(default_factory=list)
     unit_refs: list[Reference] = field(default_factory=list)
+    similarity: bool = True  # place comments by their words when nothing else places them
+    last_quote: tuple[int, int] | None = None  # the last quoted passage placed in this paragraph
 
 
 def _item(sentence: _Sentence, lang: str, **kw) -> EmailItem:
@@ -711,6 +707,18 @@ def _change_items(sentence: _Sentence, match: _Match, ctx: _Context, scope: _Sco
                   located_by="reference", notices=tuple(target.notices))
         ]
 
+    if pat.kind == "list":  # "add to the list in 3.4: '...'": a new last item of the list
+        new = q[int(groups["new"])]
+        items = [i for i in scope.blocks if ix.blocks[i].kind == "list-item"]
+        if not items:
+            return [general("insert", "", new, "addition", [*scope.notices, Notice("no list found for the new item")])]
+        last = items[-1]
+        p = ix.block_span(last)[1]
+        return [_item(sentence, lang, intent="addition", kind="insert", old="", new="\n" + new, start=p, end=p,
+                      section=_where(ix, p, scope)[0], block_id=ix.blocks[last].id, located_by="reference",
+                      anchor=f"after the last item of the list: {ix.block_texts[last][:60]}",
+                      notices=tuple(scope.notices))]
+
     if pat.kind == "rewrite":
         new = q[int(groups["new"])]
         if "zone" in groups:  # "replace paragraph 3 with: ..." names what it rewrites, or nothing
@@ -756,16 +764,32 @@ def _comment_item(sentence: _Sentence, intent: str, ctx: _Context, scope: _Scope
                      section=scope.display, located_by="ambiguous", candidates=tuple(ambiguous.spans),
                      notices=(*scope.notices, Notice(f"quoted text occurs {len(ambiguous.spans)} times in the draft")))
     if scope.blocks:
-        first, last = scope.blocks[0], scope.blocks[-1]
-        s, e = ix.block_span(first)[0], ix.block_span(last)[1]
+        blocks = scope.first or scope.blocks
+        s, e = ix.block_span(blocks[0])[0], ix.block_span(blocks[-1])[1]
         section, block_id = _where(ix, s, scope)
         return _item(sentence, ctx.lang, intent=intent, kind=None, old="", new=None, start=s, end=e,
-                     section=section, block_id=block_id, located_by="reference", notices=tuple(scope.notices))
+                     section=section, block_id=block_id, located_by=scope.how, notices=tuple(scope.notices))
+    found = _by_topic_or_similarity(sentence, ctx)
+    if found is not None:
+        block, how = found
+        s, e = ix.block_span(block)
+        section, block_id = _where(ix, s, None)
+        return _item(sentence, ctx.lang, intent=intent, kind=None, old="", new=None, start=s, end=e,
+                     section=section, block_id=block_id, located_by=how, notices=tuple(scope.notices))
     notices = list(scope.notices)
     if sentence.quotes:
         notices.append(Notice(NOT_FOUND))
     return _item(sentence, ctx.lang, intent=intent, kind=None, old="", new=None, start=None, end=None,
                  located_by="general", notices=tuple(notices))
+
+
+def _by_topic_or_similarity(sentence: _Sentence, ctx: _Context) -> tuple[int, str] | None:
+    """(block, "topic" | "similarity") for a sentence that names no section and quotes nothing found."""
+    if ctx.similarity:
+        block = by_similarity(sentence.text, ctx.lang, ctx.ix)
+        if block is not None:
+            return block, "similarity"
+    return None
 
 
 _DELETE_WHOLE = re.compile(
@@ -801,39 +825,105 @@ def _whole_deletions(sentence: _Sentence, ctx: _Context, scope: _Scope) -> list[
 
 def _analyse(sentence: _Sentence, ctx: _Context) -> list[EmailItem]:
     own = sentence.refs
-    refs = own or ctx.unit_refs or ctx.header_refs
-    scope = _scope(refs, ctx.ix, explicit=bool(own))
+    scope = _scope(own, ctx.ix, explicit=True) if own else None
+    if scope is None or not scope.blocks:
+        scope = _topic_scope(sentence, ctx) or scope
+    if scope is None:
+        scope = _scope(ctx.unit_refs or ctx.header_refs, ctx.ix, explicit=False)
     matches = _proposals(sentence, ctx.lang)
+    said = intent_of(sentence.text, sentence.folded)
     items: list[EmailItem] = []
     for match in matches:
-        items += _change_items(sentence, match, ctx, scope)
+        anchor = _anchor_of(match, sentence)
+        for item in _change_items(sentence, match, ctx, scope):
+            if item.kind is not None:
+                item = replace(item, intent=change_intent(item.kind, item.old, item.new or "", said),
+                               anchor=anchor or item.old)
+            items.append(item)
+    if not items:
+        items = _follow_up(sentence, ctx, said)
+    if not items:
+        items = _whole_deletions(sentence, ctx, scope)
     if items:
-        return items
-    whole = _whole_deletions(sentence, ctx, scope)
-    if whole:
-        return whole
-    intent = _intent(sentence)
+        return [_with_method(item, scope, ctx.ix) for item in items]
+    intent = said
     if _is_courtesy(sentence, intent):
         return []
     if not sentence.quotes and not own and intent == "general" and len(_WORDS.findall(sentence.text)) < 3:
         return []
     if _is_bare_header(sentence):
         return []
-    return [_comment_item(sentence, intent, ctx, scope)]
+    item = _comment_item(sentence, intent, ctx, scope)
+    if item.located_by == "quoted text" and item.start is not None:
+        ctx.last_quote = (item.start, item.end)
+    return [_with_method(item, scope, ctx.ix)]
 
 
-def extract_items(body: str, draft: Document) -> list[EmailItem]:
-    """Every proposal and comment in an e-mail body, placed on `draft` (see module doc)."""
-    cleaned = clean_body(body)
+def _follow_up(sentence: _Sentence, ctx: _Context, said: str) -> list[EmailItem]:
+    """New wording for the passage an earlier sentence of the same paragraph quoted."""
+    if ctx.last_quote is None or len(sentence.quotes) != 1:
+        return []
+    m = _FOLLOW_UP.search(sentence.folded)
+    if m is None:
+        return []
+    new = sentence.quotes[0]
+    s, e = ctx.last_quote
+    ix = ctx.ix
+    old = ix.text[s:e]
+    if not new or new == old:
+        return []
+    section, block_id = _where(ix, s, None)
+    ctx.last_quote = None
+    return [_item(sentence, ctx.lang, intent=change_intent("replace", old, new, said), kind="replace", old=old,
+                  new=new, start=s, end=e, section=section, block_id=block_id, located_by="quoted text",
+                  anchor=old)]
+
+
+def _anchor_of(match: _Match, sentence: _Sentence) -> str:
+    """What an insertion hangs on: its quoted anchor, or "end of section 3.2"."""
+    groups = match.m.groupdict()
+    if groups.get("anchor"):
+        return sentence.quotes[int(groups["anchor"])]
+    if match.pattern.kind == "append":
+        zone = sentence.skeleton[match.m.start("zone"): match.m.end("zone")].strip(" ,:;") if groups.get("zone") else ""
+        return f"{groups['pos']} of {zone}".strip()
+    return ""
+
+
+def _with_method(item: EmailItem, scope: _Scope, ix: DraftIndex) -> EmailItem:
+    """Record which step decided the place: the sentence's own reference when the quote was
+    found inside the part it names, else how the item was located."""
+    method = item.located_by
+    if method in ("quoted text", "reference") and scope.explicit and scope.ranges and item.start is not None \
+            and any(a <= item.start <= b for a, b in scope.ranges):
+        method = scope.how
+    return replace(item, method=method)
+
+
+def mask_quotes(text: str) -> str:
+    """`text` with every quoted passage blanked (its language and references are the writer's)."""
+    return _QUOTE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def extract_items(body: str, draft: Document, clean: bool = True, lang: str | None = None,
+                  similarity: bool = True) -> list[EmailItem]:
+    """Every proposal and comment in an e-mail body, placed on `draft` (see module doc).
+
+    `clean=False` reads the text as it is (a single comment, not an e-mail); `lang` skips
+    language detection; `similarity=False` leaves sentences placed by nothing else general.
+    """
+    cleaned = clean_body(body) if clean else body.replace("\r\n", "\n").replace("\r", "\n")
     if not cleaned.strip():
         return []
-    without_quotes = _QUOTE.sub(" ", cleaned)
-    lang = detect_language(without_quotes if len(without_quotes.split()) >= 3 else cleaned)
-    ctx = _Context(lang, index_of(draft))
+    if lang is None:
+        without_quotes = mask_quotes(cleaned)
+        lang = detect_language(without_quotes if len(without_quotes.split()) >= 3 else cleaned)
+    ctx = _Context(lang, index_of(draft), similarity=similarity)
     units = _units(cleaned)
     items: list[EmailItem] = []
     for unit, sentences in zip(units, _sentences(units, lang)):
         ctx.unit_refs = []
+        ctx.last_quote = None
         for sentence in sentences:
             items += _analyse(sentence, ctx)
             if sentence.refs:

@@ -7,6 +7,7 @@ once per language and kept for the life of the process.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import spacy
@@ -105,3 +106,49 @@ def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
 def sentences(text: str, lang: str) -> list[str]:
     """The sentences of `text`, as written."""
     return [text[s:e] for s, e in sentence_spans(text, lang)]
+
+
+# ----------------------------------------------------------------------------- lemmas
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=None)
+def _lemma_table(lang: str):
+    """spaCy's lookup lemma table for `lang` (from spacy-lookups-data; loaded once)."""
+    from spacy.lookups import load_lookups
+
+    return load_lookups(lang if lang in LANGUAGES else DEFAULT_LANGUAGE, ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+def fold(word: str) -> str:
+    """Lower case without accents ("Réunir" -> "reunir")."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str, lang: str) -> str:
+    table = _lemma_table(lang)
+    low = word.lower()
+    lemma = table.get(low) or table.get(word) or low
+    if isinstance(lemma, list):  # some tables list several lemmas; the first is the usual one
+        lemma = lemma[0] if lemma else low
+    return fold(lemma)
+
+
+def content_lemmas(text: str, lang: str) -> list[str]:
+    """The lemmas (lower case, no accents) of the words of `text` that are not stop words.
+
+    Words are looked up in spaCy's lemma table of `lang` ("governments" -> "government",
+    « réunissent » -> "reunir"); one-letter words and stop words of the language are left out.
+    """
+    stop = _ALL.get(lang, _ALL[DEFAULT_LANGUAGE])
+    out = []
+    for word in _TOKEN.findall(text):
+        low = word.lower()
+        if len(low) < 2 or low in stop:
+            continue
+        lemma = _lemma(word, lang)
+        if lemma not in stop:
+            out.append(lemma)
+    return out

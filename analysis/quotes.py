@@ -8,10 +8,12 @@ The search goes from strict to loose and stops at the first level that finds som
    another (a space just inside « » is dropped), dashes ‐ ‑ ‒ – — are "-";
 3. the same, ignoring case;
 4. a fuzzy match (quotes of 12 characters or more): the paragraphs sharing most words with
-   the quote are searched with diff-match-patch `match_main` (Match_Threshold 0.3) and
-   the best hit is kept if at most ~30% of it differs from the quote.
+   the quote are aligned with rapidfuzz's `partial_ratio_alignment` (score ≥ 85, widened to
+   whole words); when that finds nothing but something came close (score ≥ 65),
+   diff-match-patch `match_main` (Match_Threshold 0.3) is the fallback and its best hit is kept if at most ~30% of it differs from the quote.
 
-Levels 1–3 return every occurrence (several = ambiguous). Occurrences that start and end
+Levels 1–3 return every occurrence (several = ambiguous); an exact occurrence also counts
+the same words with the first letter's case changed (a quote starting a sentence in the draft). Occurrences that start and end
 on word boundaries are preferred over occurrences inside words ("art" in "party").
 """
 
@@ -23,9 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz import fuzz
 
 FUZZY_MIN_LENGTH = 12
 MATCH_THRESHOLD = 0.3
+RAPIDFUZZ_CUTOFF = 85  # GUIDE §5: no false hits at ~85
+FALLBACK_FLOOR = 65  # below this rapidfuzz score the diff-match-patch fallback is not tried
 
 _SINGLE = "'’‘`‛′"
 _DOUBLE = '"“”„‟″«»'
@@ -101,13 +106,15 @@ def _occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
     return out
 
 
-def _prefer_whole_words(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    def whole(s: int, e: int) -> bool:
-        left_ok = s == 0 or not (text[s].isalnum() and text[s - 1].isalnum())
-        right_ok = e >= len(text) or not (text[e - 1].isalnum() and text[e].isalnum())
-        return left_ok and right_ok
+def _whole(span: tuple[int, int], text: str) -> bool:
+    s, e = span
+    left_ok = s == 0 or not (text[s].isalnum() and text[s - 1].isalnum())
+    right_ok = e >= len(text) or not (text[e - 1].isalnum() and text[e].isalnum())
+    return left_ok and right_ok
 
-    kept = [sp for sp in spans if whole(*sp)]
+
+def _prefer_whole_words(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    kept = [sp for sp in spans if _whole(sp, text)]
     return kept or spans
 
 
@@ -133,7 +140,12 @@ def locate_quote(
         return QuoteMatch((), "none")
     spans = _within(_occurrences(quote, text), ranges)
     if spans:
-        return QuoteMatch(tuple(_prefer_whole_words(spans, text)), "exact")
+        spans = _prefer_whole_words(spans, text)
+        if quote[0].isalpha():  # 'survivor-led ...' also where a sentence starts 'Survivor-led ...'
+            other = quote[0].swapcase() + quote[1:]
+            extra = [sp for sp in _within(_occurrences(other, text), ranges) if _whole(sp, text)]
+            spans = sorted(set(spans) | set(extra))
+        return QuoteMatch(tuple(spans), "exact")
 
     nq = _normalise(quote)
     nd = _normalised_draft(text)
@@ -197,6 +209,11 @@ def _fuzzy(quote: str, text: str, ranges) -> tuple[int, int] | None:
         if shared * 2 >= len(words):
             scored.append((shared, start, end))
     scored.sort(key=lambda t: -t[0])
+    hit, score = _rapidfuzz(quote, text, scored[:_MAX_CANDIDATES])
+    if hit is not None:
+        return hit
+    if score < FALLBACK_FLOOR:
+        return None  # nothing close: diff-match-patch would not find it either, only slower
     dmp = _dmp()
     best: tuple[float, int, int] | None = None
     for _shared, start, end in scored[:_MAX_CANDIDATES]:
@@ -227,3 +244,27 @@ def _fuzzy(quote: str, text: str, ranges) -> tuple[int, int] | None:
         if best is None or ratio < best[0]:
             best = (ratio, start + s, start + e)
     return (best[1], best[2]) if best else None
+
+
+def _rapidfuzz(quote: str, text: str, candidates) -> tuple[tuple[int, int] | None, float]:
+    """The best alignment of `quote` in the candidate paragraphs by rapidfuzz's partial ratio
+    (score at least RAPIDFUZZ_CUTOFF), widened to whole words, or None; and the best score seen."""
+    best: tuple[float, int, int] | None = None
+    top = 0.0
+    for _shared, start, end in candidates:
+        line = _normalise(text[start:end])
+        found = fuzz.partial_ratio_alignment(quote, line.lower)
+        if found is None:
+            continue
+        top = max(top, found.score)
+        if found.score < RAPIDFUZZ_CUTOFF or (best is not None and found.score <= best[0]):
+            continue
+        a, b = found.dest_start, found.dest_end
+        hay = line.lower
+        while a > 0 and hay[a - 1].isalnum() and hay[a].isalnum():
+            a -= 1
+        while b < len(hay) and hay[b - 1].isalnum() and hay[b].isalnum():
+            b += 1
+        s, e = _back(line, a, b, end - start)
+        best = (found.score, start + s, start + e)
+    return ((best[1], best[2]) if best else None), top

@@ -44,7 +44,7 @@ _KIND_WORDS: dict[str, str] = {
 }
 _KIND_OF_WORD = [(kind, re.compile(rf"(?:{words})$", re.I)) for kind, words in _KIND_WORDS.items()]
 
-_LABEL = r"(?:\d+(?:\.\d+)*(?![\d])[a-z]?(?![\w])|(?-i:[IVXLC]+|[A-Z])(?![\w]))"
+_LABEL = r"(?:\d+(?:\.\d+)*(?![\d])[a-z]?(?![\w])|(?-i:[IVXLC]+(?:\.(?:[A-Z]|\d+))*|[A-Z])(?![\w]))"
 _SUB = r"(?:\s?\([a-z0-9]{1,4}\))*"  # "3(b)", "4.2 (a)(ii)": read as "3", "4.2"
 _SEP = r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bor\b|\bou\b|\bo\b)\s*"
 _RANGE = r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\bà\b|\bau\b|\ba\b|\bal\b)\s*"
@@ -73,6 +73,7 @@ class Reference:
     label: str
     within: "Reference | None" = None
     span: tuple[int, int] = field(default=(0, 0), compare=False)  # where in the sentence
+    ordinal: bool = False  # "the second paragraph": counted within `within` only
 
     @property
     def display(self) -> str:
@@ -80,7 +81,7 @@ class Reference:
         if self.kind == "section":
             return self.label
         word = {"paragraph": "para", "article": "Article", "annex": "Annex", "chapter": "Chapter"}
-        shown = f"{word[self.kind]} {self.label}"
+        shown = "last para" if self.label == "last" else f"{word[self.kind]} {self.label}"
         return f"{self.within.display}, {shown}" if self.within else shown
 
     def __str__(self) -> str:
@@ -129,24 +130,54 @@ def _labels(text: str) -> list[str]:
     return out
 
 
+_ORDINALS = {
+    "first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3", "fourth": "4", "4th": "4",
+    "fifth": "5", "5th": "5", "sixth": "6", "6th": "6", "seventh": "7", "eighth": "8", "last": "last",
+    "final": "last", "closing": "last", "opening": "1",
+    "premier": "1", "première": "1", "1er": "1", "1re": "1", "deuxième": "2", "second": "2", "seconde": "2",
+    "2e": "2", "troisième": "3", "3e": "3", "quatrième": "4", "cinquième": "5", "sixième": "6",
+    "dernier": "last", "dernière": "last",
+    "primer": "1", "primero": "1", "primera": "1", "segundo": "2", "segunda": "2", "tercer": "3",
+    "tercero": "3", "tercera": "3", "cuarto": "4", "cuarta": "4", "quinto": "5", "quinta": "5",
+    "sexto": "6", "sexta": "6", "último": "last", "última": "last", "ultimo": "last", "ultima": "last",
+}
+_ORDINAL_WORDS = "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True))
+_PARAGRAPH_WORDS = r"paragraphs?|paras?\.?|paragraphes?|alin[ée]as?|p[áa]rrafos?|apartados?"
+# "the second paragraph", « le dernier paragraphe », "el primer párrafo", "paragraph two" is not read
+_ORDINAL = re.compile(
+    rf"(?<![\w])(?P<ord>{_ORDINAL_WORDS})\s+(?:{_PARAGRAPH_WORDS})(?![\w])"
+    rf"|(?<![\w])(?:{_PARAGRAPH_WORDS})\s+(?P<ord2>{_ORDINAL_WORDS})(?![\w])",
+    re.I,
+)
+
+
+def _ordinal_label(word: str | None) -> str:
+    return _ORDINALS.get((word or "").lower(), "1")
+
+
 def find_references(sentence: str) -> list[Reference]:
     """Every explicit reference in `sentence`, in order ("paras 3–5" gives three)."""
-    found: list[tuple[str, list[str], tuple[int, int]]] = []
+    found: list[tuple[str, list[str], tuple[int, int], bool]] = []
     for m in _REF.finditer(sentence):
         if m.group("bare"):
-            found.append(("section", [_clean_label(m.group("bare"))], m.span()))
+            found.append(("section", [_clean_label(m.group("bare"))], m.span(), False))
             continue
         kind = _kind_of(m.group("kw").strip())
         labels = _labels(m.group("labels"))
         if kind == "paragraph" and any(lab.isalpha() and len(lab) == 1 and lab not in "IVX" for lab in labels):
             labels = [lab for lab in labels if not (lab.isalpha() and len(lab) == 1)]
         if labels:
-            found.append((kind, labels, m.span()))
+            found.append((kind, labels, m.span(), False))
+    taken = [f[2] for f in found]
+    for m in _ORDINAL.finditer(sentence):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            found.append(("paragraph", [_ordinal_label(m.group("ord") or m.group("ord2"))], m.span(), True))
+    found.sort(key=lambda f: f[2])
 
     refs: list[Reference] = []
     i = 0
     while i < len(found):
-        kind, labels, span = found[i]
+        kind, labels, span, ordinal = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
         gap = sentence[span[1] : nxt[2][0]] if nxt else ""
         if (
@@ -157,7 +188,7 @@ def find_references(sentence: str) -> list[Reference]:
             and _OF.match(gap)
         ):
             outer = Reference(nxt[0], nxt[1][0], span=nxt[2])
-            refs += [Reference(kind, lab, outer, span=(span[0], nxt[2][1])) for lab in labels]
+            refs += [Reference(kind, lab, outer, span=(span[0], nxt[2][1]), ordinal=ordinal) for lab in labels]
             i += 2
             continue
         if (
@@ -168,10 +199,10 @@ def find_references(sentence: str) -> list[Reference]:
             and _COMMA.match(gap)
         ):
             outer = Reference(kind, labels[0], span=span)
-            refs += [Reference("paragraph", lab, outer, span=(span[0], nxt[2][1])) for lab in nxt[1]]
+            refs += [Reference("paragraph", lab, outer, span=(span[0], nxt[2][1]), ordinal=nxt[3]) for lab in nxt[1]]
             i += 2
             continue
-        refs += [Reference(kind, lab, span=span) for lab in labels]
+        refs += [Reference(kind, lab, span=span, ordinal=ordinal) for lab in labels]
         i += 1
     return refs
 
@@ -204,6 +235,7 @@ def _other_form(label: str) -> str | None:
 # ----------------------------------------------------------------------------- the draft
 
 
+_TYPED_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
 _NUMBER_WORD = re.compile(rf"^\s*(?:{_ALL_KINDS})\s*", re.I)
 
 
@@ -233,7 +265,16 @@ class DraftIndex:
 
     @cached_property
     def numbers(self) -> list[str]:
-        return [normalise_number(b.number) for b in self.draft.blocks]
+        """Each block's number: Word's own, else one typed at the start of a paragraph ("12. ",
+        "12) "), as UN-style drafts number their paragraphs."""
+        out = []
+        for b, text in zip(self.draft.blocks, self.block_texts):
+            number = normalise_number(b.number)
+            if not number and b.heading_level is None:
+                typed = _TYPED_NUMBER.match(text)
+                number = typed.group(1) if typed else ""
+            out.append(number)
+        return out
 
     @cached_property
     def sections(self) -> list[str]:
@@ -388,6 +429,11 @@ def _resolve(ref: Reference, ix: DraftIndex) -> list[int]:
         numbered = [i for i in pool if not ix.is_heading(i) and ix.numbers[i] == label]
         if numbered:
             return numbered
+        if ref.ordinal and ref.within is None:
+            return []  # "the second paragraph" of what? Left to the sentence's other references
+        if label == "last":
+            body = [i for i in pool if ix.is_body(i)]
+            return body[-1:] if ref.within is not None else []
         if not label.isdigit():
             return _numbered_paragraphs(ix, label, pool) or _section_blocks(ix, "section", label)
         n = int(label)

@@ -21,10 +21,10 @@ from typing import Literal
 from .notices import Notice
 
 Intent = Literal[
-    "wording_change", "addition", "deletion", "general", "support", "objection", "question"
+    "wording_change", "addition", "deletion", "general", "support", "objection", "question", "editorial"
 ]
 Kind = Literal["replace", "delete", "insert"]
-LocatedBy = Literal["quoted text", "reference", "general", "ambiguous"]
+LocatedBy = Literal["quoted text", "reference", "topic", "similarity", "general", "ambiguous"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class EmailItem:
     block_id: str = ""
     located_by: LocatedBy = "general"
     candidates: tuple[tuple[int, int], ...] = ()  # every possible (start, end) when ambiguous
+    anchor: str = ""  # what an insertion is placed by: the quoted text, or "end of section 3.2"
+    method: str = ""  # which step decided the section, when not `located_by` (see analysis.comments)
     notices: tuple[Notice, ...] = ()
 
     @property
