@@ -104,6 +104,36 @@ def read(
 
 
 @app.command()
+def analyse(
+    draft: Path = typer.Argument(..., help="The draft the comments are about (.docx)."),
+    comments: Path = typer.Argument(..., help='Comments, one JSON object per line: {"id": ..., "text": ...}.'),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the JSON lines to this file instead of the screen."),
+) -> None:
+    """Place, type and group comments on a draft: one JSON line per comment (section, method,
+    candidates, references, type, intent, proposal, group)."""
+    import json
+
+    from .analyse_command import AnalyseRefused, run_analyse
+
+    try:
+        lines = run_analyse(draft, comments)
+    except AnalyseRefused as refusal:
+        _say(f"redraft analyse: {refusal}")
+        raise typer.Exit(2)
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        _say(f"{len(lines)} comment(s) analysed: {out}")
+    errors = [line for line in lines if "error" in line]
+    for line in errors:
+        _say(f"redraft analyse: {line['error']}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def server(
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server and its UI."),
 ) -> None:
