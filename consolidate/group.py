@@ -6,10 +6,16 @@ when one inserts strictly inside the other's span. Overlapping changes with one 
 (never applied half-way). A change made on an older draft to text the secretariat has since
 rewritten is a conflict too, even alone. Changes that only touch (one ends where the next starts) are
 independent and can both be applied.
+
+Comments (and changes that could not be placed) by different members that say the same
+thing (`analysis.duplicates`) form one *duplicate* group: the table shows "represents N".
+Groups are ordered by section (in the draft's order; "general" last), then by place.
 """
 
 from __future__ import annotations
 
+from ..analysis.duplicates import Said, duplicate_groups
+from ..analysis.nlp import detect_language
 from ..models.changes import Group, Proposal
 
 
@@ -27,8 +33,10 @@ def result(p: Proposal) -> tuple[int, int, str]:
     return (p.start, p.end, p.new)
 
 
-def group_proposals(document: str, proposals: list[Proposal]) -> list[Group]:
-    """Groups in draft order; late and unplaced changes are never grouped with others."""
+def group_proposals(document: str, proposals: list[Proposal], section_order: dict[str, int] | None = None) -> list[Group]:
+    """Groups in section order, then draft order; late and unplaced changes are never
+    grouped with others except as duplicates. `section_order` ranks the draft's sections
+    (see `section_ranks`); without it groups are in draft order."""
     changes = [p for p in proposals if p.is_change and not p.late]
     others = [p for p in proposals if p not in changes]
     changes.sort(key=lambda p: (p.start, p.end, p.key))
@@ -46,9 +54,51 @@ def group_proposals(document: str, proposals: list[Proposal]) -> list[Group]:
         if any(p.stale_conflict for p in members):
             kind = "conflict"  # with the secretariat's own later edit
         groups.append(Group("", kind, members, min(p.start for p in members), max(p.end for p in members)))
-    for p in others:
-        groups.append(Group("", "comment" if not p.is_change else "change", [p], p.start, p.end))
-    groups.sort(key=lambda g: (g.start if g.start is not None else 10**12, g.proposals[0].key))
+    for members in _duplicates(others):
+        if len(members) > 1:
+            starts = [p.start for p in members if p.start is not None]
+            ends = [p.end for p in members if p.end is not None]
+            groups.append(Group("", "duplicate", members, min(starts) if starts else None,
+                                max(ends) if ends else None))
+        else:
+            p = members[0]
+            groups.append(Group("", "comment" if not p.is_change else "change", [p], p.start, p.end))
+    order = section_order or {}
+    far = 10**12
+
+    def rank(g: Group) -> tuple:
+        section = next((p.section for p in g.proposals if p.section), "")
+        placed = g.start is not None
+        by_section = order.get(section, len(order) if section else len(order) + 1) if order else 0
+        return (by_section, g.start if placed else far, g.proposals[0].key)
+
+    groups.sort(key=rank)
     for n, group in enumerate(groups, start=1):
         group.id = f"{document}-G{n:03d}"
     return groups
+
+
+def _duplicates(proposals: list[Proposal]) -> list[list[Proposal]]:
+    """The proposals split into sets of duplicates (singletons for the rest), in input order."""
+    said = [Said(p.comment or (p.new or ""), detect_language(p.comment) if p.comment else "en",
+                 p.intent, p.section or None,
+                 (_kind(p), p.start, p.end, p.old, p.new) if p.new is not None else None,
+                 who=p.organisation or p.sender)
+            for p in proposals]
+    sets: dict[int, list[Proposal]] = {}
+    for p, g in zip(proposals, duplicate_groups(said)):
+        sets.setdefault(g, []).append(p)
+    return list(sets.values())
+
+
+def _kind(p: Proposal) -> str:
+    return "insert" if not p.old else ("delete" if not p.new else "replace")
+
+
+def section_ranks(sections: list[str]) -> dict[str, int]:
+    """Each section's rank in the order the draft first shows it (blank sections skipped)."""
+    out: dict[str, int] = {}
+    for s in sections:
+        if s and s not in out:
+            out[s] = len(out)
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..analysis.classify import iso_type
 from ..models.changes import APPLYING, Decided, Disposition, Proposal, Source
 from ..models.resolution import ResolutionRow, ResolutionTable
 
@@ -15,7 +16,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def change_type(p: Proposal) -> str:
-    """ISO comment type: ge (general), te (technical), ed (editorial). Refined in analysis."""
+    """ISO comment type: ge (general), te (technical), ed (editorial), from the proposal's
+    intent (`analysis.classify`); by the size of the change when no intent was given."""
+    if p.intent:
+        return iso_type(p.intent, p.start is not None)
     if p.new is None:
         return "ge"
     old, new = p.old.strip(), p.new.strip()
@@ -52,7 +56,7 @@ def build_table(title: str, documents: dict[str, str], versions: dict[str, str],
             constituency=p.constituency, submitter=p.sender, received=_when(p.received),
             source=p.source.value, type=change_type(p), anchor=p.anchor or (p.old if p.source != Source.EMAIL else p.old),
             comment=comment, proposed=_proposed(p), group=group.id if len(group.proposals) > 1 else "",
-            represents=str(len(group.proposals)) if group.kind == "identical" else "1",
+            represents=str(len(group.proposals)) if group.kind in ("identical", "duplicate") else "1",
             disposition=dec.disposition.value, rationale=dec.rationale,
             modified_text=dec.modified_text or "", duplicate_of=dec.duplicate_of,
             resulting_text=resulting or "", redline=(f"section {p.section}, paragraph {p.block_id}"

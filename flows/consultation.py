@@ -88,8 +88,8 @@ def read_submission(message, records, consultation, drafts):
 
 
 @task(name="consolidate-draft", cache_policy=NO_CACHE)
-def consolidate_draft(key, proposals, policy, decisions, decided_at):
-    return stages.consolidate(key, proposals, policy, decisions, decided_at)
+def consolidate_draft(key, proposals, policy, decisions, decided_at, draft):
+    return stages.consolidate(key, proposals, policy, decisions, decided_at, draft)
 
 
 @task(name="write-draft-documents", cache_policy=NO_CACHE)
@@ -154,7 +154,7 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
     decided, problems = [], []
     for key in drafts:
         mine = [p for p in proposals if p.document == key]
-        d, pr = consolidate_draft(key, mine, chosen_policy, decisions, decided_at)
+        d, pr = consolidate_draft(key, mine, chosen_policy, decisions, decided_at, drafts[key])
         decided += d
         problems += pr
     if problems:

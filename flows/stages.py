@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from ..analysis.classify import classify_proposal
 from ..analysis.email_proposals import extract_items
 from ..analysis.match_draft import best_draft
 from ..consolidate.decide import Policy, decide
 from ..consolidate.extract import block_for, proposals_from_copy
-from ..consolidate.group import group_proposals
+from ..consolidate.group import group_proposals, section_ranks
 from ..consolidate.ids import assign_ids, proposal_key
 from ..consolidate.resolution import build_table
 from ..consolidate.three_way import closest_version
@@ -290,7 +291,7 @@ def proposals_from_text(message: Message, head: SubmissionRecord, consultation: 
             source=Source.EMAIL, start=item.start if has_place else None, end=item.end if has_place else None,
             old=(item.old or "") if item.kind else "",
             new=(item.new or "") if item.kind and has_place else None,
-            comment=item.text, anchor=item.old or "", located_by=item.located_by,
+            comment=item.text, anchor=item.old or item.anchor or "", located_by=item.located_by, intent=item.intent,
             block_id=block.id if block else item.block_id, section=item.section or (block.section if block else ""),
             notices=notices,
         ))
@@ -298,15 +299,16 @@ def proposals_from_text(message: Message, head: SubmissionRecord, consultation: 
 
 
 def consolidate(key: str, proposals: list[Proposal], policy: Policy, decisions: dict | None,
-                decided_at: datetime | None = None) -> tuple[list[Decided], list[str]]:
-    """Group and decide the proposals on one draft."""
-    groups = group_proposals(key, proposals)
+                decided_at: datetime | None = None, draft: Draft | None = None) -> tuple[list[Decided], list[str]]:
+    """Group (by section when the draft is given) and decide the proposals on one draft."""
+    order = section_ranks([b.section for b in draft.document.blocks]) if draft is not None else None
+    groups = group_proposals(key, proposals, order)
     return decide(groups, policy, decisions, decided_at=decided_at)
 
 
 def identify(proposals: list[Proposal], drafts: dict[str, Draft]) -> list[Proposal]:
-    """Give every proposal its key and stable table ID."""
-    keyed = [p.with_(key=proposal_key(p)) for p in proposals]
+    """Give every proposal its intent (see `analysis.classify`), key and stable table ID."""
+    keyed = [classify_proposal(p).with_(key=proposal_key(p)) for p in proposals]
     return assign_ids(keyed, {k: n for n, k in enumerate(drafts)})
 
 

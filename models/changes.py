@@ -69,6 +69,7 @@ class Proposal:
     id: str = ""  # ORG-nnn, the table's stable ID
     notices: tuple[Notice, ...] = ()
     stale_conflict: bool = False  # made on an older draft, on text the secretariat has since rewritten
+    intent: str = ""  # wording_change | addition | deletion | question | support | objection | editorial | general
 
     @property
     def is_change(self) -> bool:
@@ -80,10 +81,11 @@ class Proposal:
 
 @dataclass
 class Group:
-    """Proposals on one span: one change, identical changes, or a conflict."""
+    """Proposals on one span (one change, identical changes, or a conflict), one comment, or
+    comments by several members that say the same thing (duplicates)."""
 
     id: str  # e.g. "tor-G003"
-    kind: str  # "change" | "identical" | "conflict" | "comment"
+    kind: str  # "change" | "identical" | "conflict" | "comment" | "duplicate"
     proposals: list[Proposal]
     start: int | None
     end: int | None
