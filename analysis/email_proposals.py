@@ -79,7 +79,7 @@ _SIGN_OFF = re.compile(
     r"^(?:(?:many\s+)?thanks(?:\s+again)?\s+and\s+|thank\s+you\s+and\s+)?"
     r"(?:(?:best|kind|kindest|warm|warmest|many|with\s+(?:best|kind|warm))\s+)?regards"
     r"|^(?:best\s+wishes|all\s+the\s+best|sincerely(?:\s+yours)?|yours(?:\s+(?:sincerely|faithfully|truly))?"
-    r"|cheers|thanks|thank\s+you|many\s+thanks|thanks\s+again|thank\s+you\s+again|respectfully"
+    r"|cheers|(?:in\s+)?solidarity|fraternally|en\s+solidarite|en\s+solidaridad|thanks|thank\s+you|many\s+thanks|thanks\s+again|thank\s+you\s+again|respectfully"
     r"|best|bien\s+cordialement|tres\s+cordialement|cordialement|(?:meilleures|sinceres|bien\s+)?salutations"
     r"|bien\s+a\s+vous|avec\s+mes\s+salutations|merci(?:\s+beaucoup|\s+d'avance)?"
     r"|(?:un\s+)?(?:cordial\s+)?saludos?(?:\s+cordiales)?|atentamente|cordialmente|muchas\s+gracias|gracias)"
@@ -450,6 +450,31 @@ _COURTESY = re.compile(
     r"|\bsaludos?\b|\batentamente\b|\badjunt[oa]s?\b|\bquedo\s+a\s+(?:su|vuestra)\s+disposicion\b|\bno\s+duden?\s+en\b|\bcordialmente\b"
     r"|^(?:nuestros|mis)\s+comentarios(?:\s+(?:sobre|al)\s+(?:el\s+)?(?:proyecto|borrador|documento|texto)\b[^,;]*)?(?:\s+(?:son|figuran))?(?:\s+(?:a\s+continuacion|adjuntos))?\s*[.:]?$"
 )
+# Sentences about the submission itself, not about the draft: what is attached and how,
+# that it is sent again, that the text was left unchanged (en/fr/es, folded: no accents).
+_TRANSMITTAL = re.compile(
+    r"\b(?:re-?send\w*|re-?sent|resubmit\w*|renv[oe]\w*|reenvi\w*|volver\s+a\s+enviar)\b"
+    r"|\b(?:attached|attachment|enclosed|herewith|ci-joint\w*|en\s+piece\s+jointe|pieces?\s+jointes?|adjunt\w*|anexad\w*)\b"
+    r"|\b(?:transmit|forward)(?:ting)?\s+(?:our|my|the)\s+(?:comments|observations|remarks|suggestions|inputs?)\b"
+    r"|\b(?:in|with|using|as|rather\s+than\s+using)\s+(?:the\s+)?track(?:ed)?\s+changes?\b"
+    r"|\b(?:did\s+not|didn't|may\s+not\s+have)\s+(?:arrive|reach\s+you|get\s+through)\b|\bmail\s+server\b"
+    r"|\b(?:en\s+mode|avec\s+(?:le\s+)?suivi\s+des)\s+(?:revision|modification)s?\b|\bcontrol\s+de\s+cambios\b"
+    r"|\b(?:apolog\w+|sorry|desole\w*|excus\w+|disculp\w+|perdon\w*)\b"
+    r"|\b(?:no|any)\s+(?:further\s+|other\s+)?comments?\s+on\b|\bpas\s+de\s+(?:commentaires?|observations?)\b"
+    r"|\b(?:sin|ningun|no\s+tenemos)\s+comentarios?\b"
+    r"|\b(?:proposals|comments|suggestions|observations|remarks|points|propositions|propuestas|comentarios)\b[^.;]*:\s*$"
+)
+# What a transmittal sentence that names sections must be about: the submission itself.
+_SUBMISSION_NOUN = re.compile(
+    r"\b(?:comments|suggestions|observations|remarks|changes|edits|proposals|inputs?|version|copy"
+    r"|commentaires|modifications|propositions|comentarios|sugerencias|cambios|observaciones|propuestas)\b"
+)
+# "We have not changed the text", "The attachment is unchanged": a statement, not a proposal.
+_UNCHANGED = re.compile(
+    r"\b(?:have|has|did)\s+not\s+(?:changed|modified|edited|amended|touched)\s+the\s+(?:text|document|draft)\b"
+    r"|\bis\s+unchanged\b|\b(?:n'avons|n'ai|n'a)\s+pas\s+(?:modifie|change|touche)\b|\binchange\w*\b"
+    r"|\bno\s+(?:hemos|he|ha)\s+(?:modificado|cambiado|tocado)\b|\bsin\s+cambios\b"
+)
 _HEADER_FILLER = {
     "comments", "comment", "on", "regarding", "re", "about", "concerning", "in", "for", "to", "the", "of",
     "sur", "commentaires", "commentaire", "observations", "la", "le", "les", "l", "de", "du", "des", "a", "au",
@@ -468,6 +493,20 @@ def _is_courtesy(sentence: _Sentence, intent: str) -> bool:
     if intent == "support":  # "Thank you, we appreciate ..." is courtesy; "We support ..." is not
         return bool(re.search(r"\b(?:thank|thanks|merci|gracias)\b", sentence.folded))
     return intent == "general"
+
+
+def _is_transmittal(sentence: _Sentence, intent: str) -> bool:
+    """"Please find attached our comments, in track changes", "I am resending our comments",
+    "Nous n'avons pas modifié le texte": about the submission, not the draft (no row).
+    Sections named in passing ("including a paragraph in 4.2") do not make it a comment;
+    a quote or a concrete proposal does (proposals are read before this is asked)."""
+    if sentence.quotes:
+        return False
+    if _UNCHANGED.search(sentence.folded):
+        return True
+    if intent != "general" or _CONTRAST.search(sentence.folded) or not _TRANSMITTAL.search(sentence.folded):
+        return False
+    return not sentence.refs or bool(_SUBMISSION_NOUN.search(sentence.folded))
 
 
 def _is_bare_header(sentence: _Sentence) -> bool:
@@ -847,7 +886,7 @@ def _analyse(sentence: _Sentence, ctx: _Context) -> list[EmailItem]:
     if items:
         return [_with_method(item, scope, ctx.ix) for item in items]
     intent = said
-    if _is_courtesy(sentence, intent):
+    if _is_courtesy(sentence, intent) or _is_transmittal(sentence, intent):
         return []
     if not sentence.quotes and not own and intent == "general" and len(_WORDS.findall(sentence.text)) < 3:
         return []

@@ -256,6 +256,12 @@ def process_submission(message: Message | UnreadableMessage, records: list[Submi
                              "source": "e-mail text", "document": body_proposals[0].document,
                              "items": len(body_proposals)})
     result.proposals += body_proposals
+    resent = [row for row in records[1:] if row.status == Status.DUPLICATE]
+    if not matched and not body_proposals and resent and head.status == Status.ACCEPTED \
+            and all(row.status in (Status.DUPLICATE, Status.NOT_A_SUBMISSION) for row in records[1:]):
+        head.status = Status.DUPLICATE  # a re-send whose own note says nothing about the drafts
+        head.reason = f"{resent[0].reason}; the e-mail text has no comment on the drafts"
+        return result
     if not head.reason:
         copies = sum(1 for row in records[1:] if row.document)
         parts = [f"{copies} Word cop{'y' if copies == 1 else 'ies'} read"] if copies else []

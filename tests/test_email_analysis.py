@@ -544,3 +544,35 @@ def test_throughput(draft):
     elapsed = time.perf_counter() - start
     assert len(items) == 1000
     assert 1000 / elapsed > 200  # ≈ 8,000/s measured on a 2-core machine; a loose floor for CI
+
+
+@pytest.mark.parametrize("note", [
+    "I am resending our comments in case the message below did not arrive: we had problems with our mail server.",
+    "The attachment is unchanged.",
+    "Please find attached our suggestions on the draft, in track changes, including a paragraph in section 4.2.",
+    "On behalf of the Ministry, I am pleased to transmit our comments on the draft (attached, in tracked changes).",
+    "Veuillez trouver ci-joint nos observations sous forme de commentaires. Nous n'avons pas modifié le texte.",
+    "Adjuntamos nuestros comentarios en control de cambios.",
+    "Please accept our apologies for sending these comments after the deadline.",
+    "We have no comments on the Pathfinder guidance note.",
+    "The IOE has two specific proposals on the draft Terms of Reference:",
+])
+def test_notes_about_the_submission_itself_are_not_comments(draft, note):
+    """Cover notes (what is attached, sent again, left unchanged, apologies) make no row."""
+    assert extract_items(note, draft) == []
+
+
+@pytest.mark.parametrize("comment", [
+    "Sobre el anexo II: adjuntamos, a título de referencia, el formato de informe que utiliza nuestra red regional.",
+    "Sorry, but section 3 is far too long for a terms of reference.",
+    "The attached table of contents should be moved to section 2.",
+    "In 4.2 replace 'twice a year' with 'at least twice a year'; the attached note explains why.",
+])
+def test_comments_that_mention_attachments_are_kept(draft, comment):
+    items = extract_items(comment, draft)
+    assert items and all(item.text for item in items)
+
+
+def test_in_solidarity_is_a_sign_off():
+    body = "Section 3.2 should give more time.\n\nIn solidarity,\n\nLuc Martens\nHuman Rights Department\n"
+    assert clean_body(body) == "Section 3.2 should give more time."
