@@ -35,7 +35,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("file", "File"),
     ("file_sha256", "File sha256"),
+    ("round_status", "Round status"),  # last: tables written before it still read back
 )
+
+# The "Round status" column against the earlier round's table (consolidate.rounds).
+ROUND_STATUSES = ("new", "repeated", "resolved", "withdrawn", "carried")
 
 DISPOSITIONS = (
     "Pending",
@@ -82,6 +86,7 @@ class ResolutionRow:
     status: str
     file: str
     file_sha256: str
+    round_status: str = "new"  # new | repeated | resolved | withdrawn | carried (consolidate.rounds)
 
     def cells(self) -> list[str]:
         return [getattr(self, name) for name, _ in COLUMNS]
