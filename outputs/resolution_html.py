@@ -1,7 +1,7 @@
 """The resolution table as one self-contained HTML page (no external resources).
 
-Search box and disposition filter in a small inline script; bar charts are inline SVG
-computed here. Autoescaping is on: reviewers' text is never markup.
+Search box and disposition filter in a small inline script (a link may preset them:
+`resolution.html?q=ILO&disposition=Pending`); bar charts are inline SVG computed here. Autoescaping is on: reviewers' text is never markup.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..models.resolution import rows_by_section, DISPOSITIONS, ResolutionTable
+from ..models.resolution import rows_by_section, DISPOSITIONS, ROUND_STATUSES, ResolutionTable
+from .files import write_atomic
 
 BAR_WIDTH = 320  # px for the longest bar
 BAR_HEIGHT = 18
@@ -40,8 +41,13 @@ SCRIPT = """
     });
     shown.textContent = n;
   }
+  var given = new URLSearchParams(window.location.search);  // ?q=...&disposition=... links
+  if (given.has("q")) { q.value = given.get("q"); }
+  if (given.has("disposition")) { d.value = given.get("disposition"); }
   q.addEventListener("input", apply);
   d.addEventListener("change", apply);
+  apply();
+  document.body.setAttribute("data-filter", "ready");
 })();
 """
 
@@ -75,18 +81,32 @@ def render_resolution_html(table: ResolutionTable) -> str:
         documents=documents,
         disposition_counts=[(d, dispositions[d]) for d in order if dispositions[d]],
         filter_options=order,
-        constituency_chart=_bars(Counter(r.constituency or "(none)" for r in table.rows)),
+        constituency_chart=_bars(_most_first(Counter(r.constituency or "(none)" for r in table.rows))),
         disposition_chart=_bars(Counter({d: dispositions[d] for d in order if dispositions[d]})),
+        round_counts=_round_counts(table),
         script=Markup(SCRIPT),
         csp=f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'",
     )
 
 
+def _round_counts(table: ResolutionTable) -> list[tuple[str, int]]:
+    """Rows per round status, for a later round only (empty when every row is new)."""
+    counts = Counter(r.round_status for r in table.rows if r.round_status)
+    if not set(counts) - {"new"}:
+        return []
+    return [(s, counts[s]) for s in ROUND_STATUSES if counts[s]]
+
+
 def write_resolution_html(table: ResolutionTable, path: str | Path) -> Path:
     """Write the page (UTF-8)."""
     path = Path(path)
-    path.write_text(render_resolution_html(table), encoding="utf-8")
+    write_atomic(path, render_resolution_html(table).encode("utf-8"))
     return path
+
+
+def _most_first(counts: Counter) -> Counter:
+    """Largest count first, ties by name (insertion order of the arrivals would look random)."""
+    return Counter(dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))))
 
 
 def _bars(counts: Counter) -> dict:

@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from ..models.resolution import COLUMNS, DISPOSITIONS, ResolutionRow, ResolutionTable
+from ..models.resolution import COLUMNS, DISPOSITIONS, ROUND_STATUSES, ResolutionRow, ResolutionTable
+from .files import write_atomic
 from .safe_cells import neutralise, xml_safe
 from ..ooxml.package import restamp
 
@@ -42,7 +43,7 @@ def write_resolution_xlsx(table: ResolutionTable, path: str | Path, timestamp: d
         _document_sheet(ws, table.rows_for(key))
     _set_properties(wb, table, timestamp)
     path = Path(path)
-    path.write_bytes(restamp(_save(wb)))
+    write_atomic(path, restamp(_save(wb)))
     return path
 
 
@@ -127,6 +128,12 @@ def _summary(ws, table: ResolutionTable) -> None:
         ws, "Comments per constituency and disposition", ["Constituency"], columns,
         [([c], {d: by_con[(c, d)] for d in columns}) for c in sorted(constituencies)],
     )
+    statuses = [s for s in ROUND_STATUSES if any(r.round_status == s for r in table.rows)]
+    if set(statuses) - {"new"}:  # a later round: rows against the earlier round's table
+        by_status = Counter((r.round_status, r.disposition or "(blank)") for r in table.rows)
+        ws.append([])
+        _count_block(ws, "Comments per round status and disposition", ["Round status"], columns,
+                     [([s], {d: by_status[(s, d)] for d in columns}) for s in statuses])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
 
@@ -134,7 +141,7 @@ def _summary(ws, table: ResolutionTable) -> None:
 def _count_block(ws, heading, labels, columns, lines) -> None:
     ws.append([heading])
     ws.cell(ws.max_row, 1).font = _BOLD
-    ws.append(labels + columns + ["Total"])
+    ws.append(labels + [_cell(c) for c in columns] + ["Total"])  # odd dispositions are text too
     for cell in ws[ws.max_row]:
         cell.font, cell.alignment = _BOLD, _WRAP
     totals = Counter()
