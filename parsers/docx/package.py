@@ -22,7 +22,7 @@ from lxml import etree
 
 from ...models.notices import Notice, Refusal
 
-# Limits (declared uncompressed sizes; zipfile never inflates an entry past its declared size).
+# Limits (declared uncompressed sizes; `Package.read` never inflates an entry past its declared size).
 MAX_TOTAL_SIZE = 200 * 1024 * 1024
 MAX_ENTRIES = 2000
 MAX_RATIO = 100
@@ -88,7 +88,7 @@ def _check_name(name: str) -> None:
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     bomb = (
         "suspicious file: it would unpack to far more data than a Word document holds "
-        "(possible zip bomb) — it was not opened"
+        "(possible zip bomb) — it was not opened; ask the member to send the document again, saved from Word"
     )
     if len(infos) > MAX_ENTRIES:
         raise DocxRefused(bomb)
@@ -108,7 +108,7 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data or utf16:
         raise DocxRefused(
             f"unsafe file: its part {name} declares a DOCTYPE or entities, which Word never "
-            "writes — it was not opened"
+            "writes — it was not opened; ask the member to send the document again, saved from Word"
         )
     try:
         root = etree.fromstring(data, _PARSER)
@@ -128,7 +128,7 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     if doctype:
         raise DocxRefused(
             f"unsafe file: its part {name} declares a DOCTYPE, which Word never writes — "
-            "it was not opened"
+            "it was not opened; ask the member to send the document again, saved from Word"
         )
     return root
 
@@ -188,7 +188,14 @@ class Package:
         if entry is None:
             raise KeyError(name)
         try:
-            return self._zip.read(entry)
+            info = self._zip.getinfo(entry)
+            with self._zip.open(info) as handle:
+                # read(n) inflates at most n bytes; ZipFile.read() would inflate all the
+                # compressed data at once, however small the size the zip declares
+                data = handle.read(info.file_size)
+                if handle.read(1):
+                    raise zipfile.BadZipFile(f"{entry} holds more than its declared size")
+                return data
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
                 ValueError, NotImplementedError, RuntimeError) as exc:
             raise DocxRefused(

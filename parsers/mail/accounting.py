@@ -290,6 +290,10 @@ def attachment_verdict(attachment: Attachment, max_bytes: int | None = None) -> 
         if ext in ("dotx", "dotm"):
             return Status.UNREADABLE, "Word template file — ask the member to save it as a .docx document"
     if head.startswith(_OLE_MAGIC):
+        if ext == "docx" and _ole_has_stream(attachment.path, "WordDocument") \
+                and not _ole_has_stream(attachment.path, "EncryptedPackage"):
+            return Status.UNREADABLE, (
+                "legacy Word 97-2003 .doc file renamed .docx — ask the member to save it as .docx")
         if ext == "docx":
             return Status.UNREADABLE, (
                 "the .docx is password-protected (encrypted) — ask the member for an unprotected copy"
@@ -303,7 +307,9 @@ def attachment_verdict(attachment: Attachment, max_bytes: int | None = None) -> 
             return Status.UNREADABLE, f"named .docx but it is a PDF file: {_ASK_DOCX}"
         return Status.UNREADABLE, f"PDF file: {_ASK_DOCX}"
     if ext == "docx" or ctype == DOCX_TYPE:
-        return Status.UNREADABLE, "named as a Word .docx file but it is not one (damaged or another kind of file)"
+        return Status.UNREADABLE, (
+            "named as a Word .docx file but it is not one (damaged or another kind of file) — ask the member "
+            "to send the document saved from Word as .docx")
     if ctype == "application/ms-tnef" or attachment.filename.lower() == "winmail.dat":
         return Status.UNREADABLE, (
             "winmail.dat (Outlook rich-text wrapper) that could not be unpacked (see the notes; "
@@ -334,6 +340,15 @@ def _head(path: str, size: int = 8) -> bytes:
             return handle.read(size)
     except OSError:
         return b""
+
+
+def _ole_has_stream(path: str, name: str) -> bool:
+    """Whether an OLE compound file names a stream `name` (its directory holds UTF-16 names):
+    Office encrypts a .docx into an "EncryptedPackage" stream; a .doc has a "WordDocument"."""
+    try:
+        return name.encode("utf-16-le") in Path(path).read_bytes()
+    except OSError:
+        return False
 
 
 def _normalise(text: str) -> str:

@@ -49,7 +49,7 @@ from ...models.intake import MessageRefused
 from ...models.notices import Notice
 from ...models.submission import Attachment, Message
 from .body_text import clean_body
-from .parts import decode_text, display_filename, html_to_text_with_notices, one_line, repair_header_text
+from .parts import decode_text, display_filename, html_to_text_with_notices, one_line, repair_header_text, shown_text
 from .store import store_bytes
 
 __all__ = ["read_eml", "canonical_sha256", "MAX_FORWARD_DEPTH"]
@@ -160,7 +160,7 @@ def _decode_words(value: str) -> str:
 
 
 def _sender(msg: EmailMessage, note) -> tuple[str, str]:
-    raw = _raw_header(msg, "from")
+    raw = shown_text(_raw_header(msg, "from") or "")
     if not raw:
         note("the e-mail has no sender (From:)")
         return "", ""
@@ -170,7 +170,7 @@ def _sender(msg: EmailMessage, note) -> tuple[str, str]:
         pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
     except Exception:  # noqa: BLE001 - the stdlib header parser fails on some bad input
         pairs = [(_decode_words(n), a) for n, a in email.utils.getaddresses([raw])]
-    pairs = [(repair_header_text(one_line(n)), a.strip()) for n, a in pairs]
+    pairs = [(shown_text(repair_header_text(one_line(n))), shown_text(a).strip()) for n, a in pairs]
     if not pairs:
         note(f"the sender (From: {raw}) cannot be read")
         return "", ""
@@ -238,7 +238,7 @@ def _subject(msg: EmailMessage) -> str:
         text = "" if value is None else str(value)
     except Exception:  # noqa: BLE001 - the stdlib header parser fails on some bad input
         text = _decode_words(_raw_header(msg, "subject") or "")
-    return one_line(repair_header_text(text))
+    return one_line(shown_text(repair_header_text(text)))
 
 
 # --------------------------------------------------------------------------- parts

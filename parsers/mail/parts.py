@@ -32,23 +32,28 @@ def decode_text(data: bytes, charset: str | None) -> tuple[str, str | None]:
                     "some characters of the text could not be read (invalid UTF-8)",
                 )
             return data.decode("cp1252", errors="replace"), None
+    shown = "".join(ch for ch in str(charset) if ch.isprintable())[:40]  # the sender's name, tamed
+    unknown = (
+        data.decode("utf-8", errors="replace"),
+        f"unknown character set '{shown}': the text was read as UTF-8 and may show "
+        "wrong characters",
+    )
     try:
         info = codecs.lookup(name)
         if not getattr(info, "_is_text_encoding", True):
             raise LookupError(name)
-    except LookupError:
-        return (
-            data.decode("utf-8", errors="replace"),
-            f"unknown character set '{charset}': the text was read as UTF-8 and may show "
-            "wrong characters",
-        )
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        return unknown
     try:
         return data.decode(info.name), None
-    except UnicodeDecodeError:
-        return (
-            data.decode(info.name, errors="replace"),
-            f"some characters of the text could not be read (not valid {charset})",
-        )
+    except UnicodeError:  # UnicodeDecodeError, or the plain UnicodeError of codecs like idna
+        try:
+            return (
+                data.decode(info.name, errors="replace"),
+                f"some characters of the text could not be read (not valid {charset})",
+            )
+        except UnicodeError:  # a codec that takes no error handler (idna, punycode)
+            return unknown
 
 
 def repair_header_text(value: str) -> str:
@@ -319,6 +324,12 @@ _INVISIBLE = frozenset(
 )
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MAX_NAME = 200
+
+
+def shown_text(value: str) -> str:
+    """A sender's name or subject made safe to show: no direction overrides, invisible or
+    control characters (U+202E can make a sender or subject read backwards)."""
+    return "".join(ch for ch in value if ch not in _INVISIBLE and unicodedata.category(ch) not in ("Cc", "Cs", "Co"))
 
 
 def display_filename(name: str | None) -> tuple[str, list[str]]:
