@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 
@@ -40,6 +40,31 @@ class MailboxSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """How `redraft send` delivers (the consultation file's optional `[smtp]` table).
+
+    The password is never here: it comes from REDRAFT_SMTP_PASSWORD at sending time.
+    """
+
+    host: str
+    port: int = 587
+    security: str = "starttls"  # "starttls" | "tls" (implicit TLS, port 465) | "none" (127.0.0.1 only)
+    username: str = ""  # "" = no login
+    sender: str = ""  # the `from` key: "Secretariat <info@example.org>" ("" = username)
+    reply_to: str = ""
+    subject: str = "{title}: merged draft"  # {title} is the consultation's title
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When `redraft serve` runs the consultation (the optional `[schedule]` table)."""
+
+    grace: timedelta = timedelta(0)  # the run at the deadline waits this long after it
+    every: timedelta | None = None  # also run this often (aligned on deadline + grace) ...
+    until: datetime | None = None  # ... up to this instant (timezone-aware); set with `every`
+
+
+@dataclass(frozen=True)
 class Consultation:
     """A parsed consultation file; paths are absolute."""
 
@@ -52,6 +77,9 @@ class Consultation:
     source: Path | None = None
     mailbox: MailboxSettings = field(default_factory=MailboxSettings)
     members_file: Path | None = None
+    smtp: SmtpSettings | None = None  # None: no [smtp] table (dry runs only)
+    previous_round: Path | None = None  # the earlier round's output folder (has resolution.csv)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)  # for `redraft serve`
 
     def document(self, key: str) -> DraftSpec:
         for spec in self.documents:

@@ -9,11 +9,26 @@
                                             # file, or imaps://user@host:993/INBOX
     secretariat = ["info@alliance87.org"]   # mail from these is not a submission
     members = "members.csv"                 # optional: email,organisation,constituency
+    previous_round = "../round1-out"        # optional: the earlier round's output folder
 
     [mailbox]                               # optional, for mailbox inboxes
     keyword = "$redraft-processed"          # IMAP keyword set once a message is processed ("" = none)
     fetch = "all"                           # or "new": skip messages carrying the keyword
     max_attachment_mb = 25                  # larger files (and e-mails) are rejected unread
+
+    [smtp]                                  # optional, for `redraft send` (unknown keys refused)
+    host = "smtp.office365.com"
+    port = 587                              # default 587 (starttls), 465 (tls), 25 (none)
+    security = "starttls"                   # "tls", or "none" (only for 127.0.0.1)
+    username = "info@alliance87.org"        # password: REDRAFT_SMTP_PASSWORD, never here
+    from = "Alliance 8.7 <info@alliance87.org>"   # default: username
+    reply_to = "info@alliance87.org"        # optional
+    subject = "{title}: merged draft"       # optional; {title} is the consultation's title
+
+    [schedule]                              # optional, for `redraft serve` (unknown keys refused)
+    grace = "2h"                            # run at the deadline plus this (default 0); 90s, 30m, 1d, 1h30m
+    every = "6h"                            # also run this often, aligned on deadline + grace ...
+    until = 2018-09-01T18:00:00+02:00       # ... until this instant (every and until go together)
 
     [[documents]]
     key = "tor"
@@ -35,10 +50,10 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..models.consultation import Consultation, DraftSpec, MailboxSettings
+from ..models.consultation import Consultation, DraftSpec, MailboxSettings, ScheduleSettings, SmtpSettings
 from ..models.intake import ConsultationRefused
 from .members import read_members
 from .text_file import read_text_file
@@ -46,10 +61,16 @@ from .text_file import read_text_file
 __all__ = ["ConsultationRefused", "read_consultation", "parse_consultation"]
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
-_CONSULTATION_KEYS = ("title", "deadline", "inbox", "secretariat", "members")
+_CONSULTATION_KEYS = ("title", "deadline", "inbox", "secretariat", "members", "previous_round")
 _DOCUMENT_KEYS = ("key", "title", "draft", "previous")
 _MAILBOX_KEYS = ("keyword", "fetch", "max_attachment_mb")
+_SMTP_KEYS = ("host", "port", "security", "username", "from", "reply_to", "subject")
+_SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 _KEYWORD = re.compile(r"[$A-Za-z0-9_.\-]{1,64}")
+_SCHEDULE_KEYS = ("grace", "every", "until")
+_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_DURATION_HINT = "a number and a unit: \"90s\", \"30m\", \"2h\", \"1d\" (or \"1h30m\")"
 _OFFSET_HINT = "the deadline needs a time zone offset, e.g. 2018-08-15T18:00:00+02:00"
 
 
@@ -118,8 +139,25 @@ def parse_consultation(text: str, source: Path) -> Consultation:
         members=members,
         source=source,
         mailbox=_mailbox(data.get("mailbox"), name),
+        smtp=_smtp(data.get("smtp"), name),
         members_file=members_path,
+        previous_round=_previous_round(table, base, where),
+        schedule=_schedule(data.get("schedule"), name),
     )
+
+
+def _previous_round(table: dict, base: Path, where: str) -> Path | None:
+    """The earlier round's output folder; it must hold that round's resolution.csv."""
+    if "previous_round" not in table:
+        return None
+    folder = _resolve(base, _string(table, "previous_round", where, required=True))
+    if not folder.is_dir():
+        raise ConsultationRefused(f"{where}: previous_round names {folder}, which is not a folder "
+                                  "(give the output folder of the earlier round's run)")
+    if not (folder / "resolution.csv").is_file():
+        raise ConsultationRefused(f"{where}: previous_round names {folder}, which has no resolution table "
+                                  "(resolution.csv): give the output folder of the earlier round's run")
+    return folder
 
 
 def _mailbox(value: object, name: str) -> MailboxSettings:
@@ -141,6 +179,92 @@ def _mailbox(value: object, name: str) -> MailboxSettings:
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
         raise ConsultationRefused(f"{where}: max_attachment_mb must be a number of megabytes above 0")
     return MailboxSettings(keyword=keyword, fetch=fetch, max_attachment_mb=float(limit))
+
+
+def _smtp(value: object, name: str) -> SmtpSettings | None:
+    """The optional [smtp] table for `redraft send`; every unknown key is refused."""
+    if value is None:
+        return None
+    where = f"{name}, [smtp]"
+    if not isinstance(value, dict):
+        raise ConsultationRefused(f"{where}: must be a table, e.g. [smtp] with host = \"smtp.example.org\"")
+    if "password" in value:
+        raise ConsultationRefused(f"{where}: the password never goes in the consultation file: "
+                                  "remove it and set REDRAFT_SMTP_PASSWORD when sending")
+    for key in value:
+        if key not in _SMTP_KEYS:
+            close = difflib.get_close_matches(key.lower(), _SMTP_KEYS, n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(_SMTP_KEYS)})"
+            raise ConsultationRefused(f"{where}: unknown key '{key}'{hint}")
+    host = _string(value, "host", where, required=True)
+    security = value.get("security", "starttls")
+    if security not in _SMTP_PORTS:
+        raise ConsultationRefused(f"{where}: security must be \"starttls\", \"tls\" or \"none\"")
+    if security == "none" and host.lower().strip("[]") not in _LOCAL_HOSTS:
+        raise ConsultationRefused(f"{where}: security = \"none\" sends the password and the drafts "
+                                  "unencrypted: it is allowed only for a mail server on this machine (127.0.0.1)")
+    port = value.get("port", _SMTP_PORTS[security])
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise ConsultationRefused(f"{where}: port must be a whole number, e.g. 587")
+    username = _string(value, "username", where, required=False)
+    sender = _string(value, "from", where, required=False) or username
+    if not sender:
+        raise ConsultationRefused(f"{where}: 'from' is missing (the address members see the mail come from)")
+    reply_to = _string(value, "reply_to", where, required=False)
+    for key, address in (("from", sender), ("reply_to", reply_to)):
+        if address and not _is_address(address):
+            raise ConsultationRefused(f"{where}: {key} '{address}' is not an e-mail address")
+    subject = _string(value, "subject", where, required=False) or SmtpSettings.subject
+    return SmtpSettings(host=host, port=port, security=security, username=username, sender=sender,
+                        reply_to=reply_to, subject=subject)
+
+
+def _is_address(text: str) -> bool:
+    """'info@example.org' or 'Secretariat <info@example.org>'."""
+    from email.utils import parseaddr
+
+    address = parseaddr(text)[1]
+    local, _, domain = address.rpartition("@")
+    return bool(local) and "." in domain and " " not in address
+
+
+def _schedule(value: object, name: str) -> ScheduleSettings:
+    """The optional [schedule] table for `redraft serve`; every unknown key is refused."""
+    if value is None:
+        return ScheduleSettings()
+    where = f"{name}, [schedule]"
+    if not isinstance(value, dict):
+        raise ConsultationRefused(f"{where}: must be a table, e.g. [schedule] with grace = \"2h\"")
+    for key in value:
+        if key not in _SCHEDULE_KEYS:
+            close = difflib.get_close_matches(key.lower(), _SCHEDULE_KEYS, n=1, cutoff=0.6)
+            hint = f" — did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(_SCHEDULE_KEYS)})"
+            raise ConsultationRefused(f"{where}: unknown key '{key}'{hint}")
+    grace = _duration(value.get("grace", "0"), "grace", where)
+    every = _duration(value["every"], "every", where) if "every" in value else None
+    until = None
+    if "until" in value:
+        until = value["until"]
+        if not isinstance(until, datetime) or until.utcoffset() is None:
+            raise ConsultationRefused(f"{where}: until must be a date and time with its offset, "
+                                      "e.g. 2018-09-01T18:00:00+02:00 (no quotes)")
+    if every is not None and every < timedelta(minutes=1):
+        raise ConsultationRefused(f"{where}: every must be at least 1 minute (\"1m\")")
+    if (every is None) != (until is None):
+        raise ConsultationRefused(f"{where}: every and until go together: run every N hours until a date "
+                                  "(e.g. every = \"6h\" and until = 2018-09-01T18:00:00+02:00)")
+    return ScheduleSettings(grace=grace, every=every, until=until)
+
+
+def _duration(value: object, key: str, where: str) -> timedelta:
+    text = value.strip().lower().replace(" ", "") if isinstance(value, str) else None
+    if text == "0":
+        return timedelta(0)
+    match = _DURATION.fullmatch(text) if text else None
+    if match is None or not any(match.groups()):
+        raise ConsultationRefused(f"{where}: {key} = {value!r} is not a duration: write {_DURATION_HINT}, in quotes")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _documents(value: object, name: str, base: Path) -> tuple[DraftSpec, ...]:
