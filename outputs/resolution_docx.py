@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..models.resolution import rows_by_section, ResolutionRow, ResolutionTable
+from .files import write_atomic
 from .safe_cells import xml_safe
 from ..ooxml.package import restamp
 
@@ -50,7 +51,7 @@ def write_resolution_docx(table: ResolutionTable, path: str | Path, timestamp: d
     buf = io.BytesIO()
     doc.save(buf)
     path = Path(path)
-    path.write_bytes(restamp(buf.getvalue()))
+    write_atomic(path, restamp(buf.getvalue()))
     return path
 
 

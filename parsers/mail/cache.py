@@ -10,6 +10,7 @@ Written atomically; a damaged or missing index means "nothing cached".
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -18,10 +19,15 @@ from .eml import canonical_sha256
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Temp file (one per process, so two runs never share it) + rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)  # no fsync: a kill cannot tear it; a lost cache is fetched again
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def save(folder: Path, mails: list[RawMail]) -> None:

@@ -97,10 +97,15 @@ def read_mail(raw: RawMail | UnreadableMessage, store: Path | str) -> Message | 
                 message = replace(message, received=raw.server_received, received_from="server")
         else:
             message = read_eml(raw.data, raw.key, store, server_received=raw.server_received)
-    except MessageRefused as refusal:
+    except (MessageRefused, UnicodeError) as problem:
+        # UnicodeError: Python's email package itself fails on encoded text that decodes to
+        # lone surrogates (a malformed UTF-7 word in a header or file name; found by fuzzing)
+        reason = problem.reason if isinstance(problem, MessageRefused) else (
+            "the e-mail's headers hold malformed encoded text that cannot be read — "
+            "ask the member to send it again")
         binary = raw.key.lower().endswith(".msg")  # not text: its line ends are not normalised
         digest = hashlib.sha256(raw.data).hexdigest() if binary else canonical_sha256(raw.data)
-        return UnreadableMessage(raw.key, digest, refusal.reason)
+        return UnreadableMessage(raw.key, digest, reason)
     return replace(message, uid=raw.uid) if raw.uid else message
 
 

@@ -45,22 +45,31 @@ def decode_text(data: bytes, charset: str | None) -> tuple[str, str | None]:
     except (LookupError, ValueError):  # ValueError: a name with a NUL in it
         return unknown
     try:
-        return data.decode(info.name), None
+        return _no_surrogates(data.decode(info.name)), None
     except UnicodeError:  # UnicodeDecodeError, or the plain UnicodeError of codecs like idna
         try:
             return (
-                data.decode(info.name, errors="replace"),
+                _no_surrogates(data.decode(info.name, errors="replace")),
                 f"some characters of the text could not be read (not valid {charset})",
             )
         except UnicodeError:  # a codec that takes no error handler (idna, punycode)
             return unknown
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """Lone surrogates (malformed UTF-7 or unicode-escape text decodes to them) cannot be
+    written as UTF-8 anywhere downstream: each becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def repair_header_text(value: str) -> str:
     """Header text with raw 8-bit bytes (surrogate escapes) read as UTF-8."""
     if any("\udc80" <= ch <= "\udcff" for ch in value):
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return value
+    return _no_surrogates(value)
 
 
 def one_line(value: str) -> str:
