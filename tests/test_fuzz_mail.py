@@ -160,3 +160,17 @@ def test_malformed_utf7_the_fuzzing_found():
     with tempfile.TemporaryDirectory() as store:
         message = read_or_unreadable("utf7.eml", head, Path(store))
     assert isinstance(message, UnreadableMessage) and "malformed encoded text" in message.reason
+
+
+def test_malformed_utf7_in_the_headers_of_a_mail_too_large_to_download():
+    """The over-size path reads only the header block: a bad encoded word there reads as
+    nothing instead of failing, and the mail still gets its row (too large)."""
+    from redraft.models.intake import RawMail
+    from redraft.parsers.mail.inbox import read_mail
+
+    headers = (b"From: =?utf-7?Q?+2D0-?= <a@example.org>\nDate: Thu, 09 Aug 2018 10:00:00 +0200\n"
+               b"Message-ID: <big@example.org>\nSubject: =?utf-7?Q?+2D0-?=\n\n")
+    with tempfile.TemporaryDirectory() as store:
+        message = read_mail(RawMail("INBOX UID 9", None, 80_000_000, headers=headers), Path(store))
+    assert message.too_large == 80_000_000 and message.message_id == "<big@example.org>"
+    assert message.sender_address == "a@example.org" and "\ud800" not in message.subject

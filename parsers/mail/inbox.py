@@ -112,18 +112,26 @@ def read_mail(raw: RawMail | UnreadableMessage, store: Path | str) -> Message | 
 def _not_downloaded(raw: RawMail) -> Message:
     """A message over the size limit: what its headers say, with no body or attachment."""
     msg = email.message_from_bytes(raw.headers or b"", policy=email.policy.default)
-    name, address = email.utils.parseaddr(str(msg.get("From", "")))
-    received = raw.server_received
-    if received is None and msg.get("Date"):
+
+    def header(name: str) -> str:  # a malformed encoded word (e.g. bad UTF-7): read it undecoded
         try:
-            received = email.utils.parsedate_to_datetime(str(msg["Date"]))
+            return str(msg.get(name, ""))
+        except UnicodeError:
+            raw_value = email.message_from_bytes(raw.headers, policy=email.policy.compat32).get(name, "")
+            return str(raw_value).encode("utf-8", "replace").decode("utf-8")
+
+    name, address = email.utils.parseaddr(header("From"))
+    received = raw.server_received
+    if received is None and header("Date"):
+        try:
+            received = email.utils.parsedate_to_datetime(header("Date"))
         except (TypeError, ValueError, IndexError, OverflowError):
             received = None
     digest = canonical_sha256(raw.headers)
     return Message(
-        message_id=str(msg.get("Message-ID", "")).strip() or f"<{digest[:16]}@redraft.invalid>",
+        message_id=header("Message-ID").strip() or f"<{digest[:16]}@redraft.invalid>",
         sender_address=address.lower(), sender_name=name, received=received,
-        subject=" ".join(str(msg.get("Subject", "")).split()), body="", attachments=(),
+        subject=" ".join(header("Subject").split()), body="", attachments=(),
         source=raw.key, sha256="", received_from="server" if raw.server_received else "Date",
         uid=raw.uid, too_large=raw.size,
     )
