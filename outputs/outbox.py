@@ -34,13 +34,26 @@ _UNSAFE_NAME = re.compile(r"[^a-z0-9@._-]+")
 _WIRE = policy.SMTP.clone(max_line_length=998)
 
 
-def run_record_json(consultation: Consultation, written_at: datetime) -> bytes:
-    """`DIR/.redraft/run.json`: which consultation a run's outputs belong to."""
+def run_record_json(consultation: Consultation, written_at: datetime, outputs: dict[str, str],
+                    earlier: bytes | None = None) -> bytes:
+    """`DIR/.redraft/run.json`: which consultation a run's outputs belong to, and when they
+    were written. A rerun that writes the same outputs keeps the earlier time, so the messages
+    `redraft send` makes of them (dated from it) keep their Date and Message-ID and nobody is
+    mailed the same drafts twice."""
+    digest = hashlib.sha256(json.dumps(outputs, sort_keys=True).encode()).hexdigest()
+    when = written_at.isoformat(timespec="seconds")
+    try:
+        before = json.loads(earlier) if earlier else {}
+    except ValueError:
+        before = {}
+    if isinstance(before, dict) and before.get("outputs") == digest and before.get("written_at"):
+        when = before["written_at"]
     record = {
         "consultation": str(consultation.source) if consultation.source else "",
         "title": consultation.title,
         "documents": [{"key": d.key, "title": d.title} for d in consultation.documents],
-        "written_at": written_at.isoformat(timespec="seconds"),
+        "written_at": when,
+        "outputs": digest,
     }
     return (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

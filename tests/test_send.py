@@ -366,3 +366,21 @@ def test_a_serve_folder_sends_its_latest_run(run_dir, smtp, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"written to {served / '2018-08-15T200000+0200' / 'outbox'}" in result.stderr
     assert list(outbox(served / "2018-08-15T200000+0200")) == ["001-rossi@ilo.org.eml"]
+
+
+def test_a_rerun_with_the_same_outputs_keeps_the_run_date():
+    """run.json dates the messages `send` makes: a rerun that writes the same outputs keeps
+    the first date (same Date and Message-ID: nobody is mailed the same drafts twice); new
+    outputs get the new time."""
+    from datetime import datetime, timezone
+
+    from redraft.outputs.outbox import run_record_json
+
+    consultation = parse_consultation(SAMPLE.read_text(encoding="utf-8"), SAMPLE)
+    first = run_record_json(consultation, datetime(2018, 8, 16, 9, 0, tzinfo=timezone.utc), {"tor/merged.docx": "aa"})
+    later = datetime(2018, 8, 17, 9, 0, tzinfo=timezone.utc)
+    same = run_record_json(consultation, later, {"tor/merged.docx": "aa"}, first)
+    changed = run_record_json(consultation, later, {"tor/merged.docx": "bb"}, first)
+    assert json.loads(same)["written_at"] == "2018-08-16T09:00:00+00:00" and same == first
+    assert json.loads(changed)["written_at"] == "2018-08-17T09:00:00+00:00"
+    assert json.loads(run_record_json(consultation, later, {}, b"not json"))["written_at"] == "2018-08-17T09:00:00+00:00"
