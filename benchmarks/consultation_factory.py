@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import argparse
 import copy as copying
+import email.policy
 import json
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from word_copy import (COMMENT_PARTS, INSERTED_PHRASES, PARTS, REPLACEMENTS, Copy, Para, Piece, Rev,
@@ -227,14 +231,19 @@ def member_names(rng: random.Random, members: int) -> list[tuple[str, str]]:
     return [(org, f"{rng.choice(FIRST)} {rng.choice(LAST)}") for org in orgs]
 
 
+def draft_outline(pages: int, seed: int) -> tuple[list, list[str]]:
+    """The current draft's blocks and footnotes (the same for the same arguments)."""
+    outline = Copy(random.Random(seed))
+    build_outline(outline, pages)
+    add_footnotes(outline)
+    return outline.blocks, outline.footnotes
+
+
 def make_consultation(members: int = 40, pages: int = 46, overlap: float = 0.2, stale: float = 0.1,
                       tracked: float = 0.5, seed: int = 87) -> ConsultationData:
     """Generate the consultation (see the module docstring)."""
     rng = random.Random(seed)
-    outline = Copy(random.Random(seed))
-    build_outline(outline, pages)
-    add_footnotes(outline)
-    v1, notes = outline.blocks, outline.footnotes
+    v1, notes = draft_outline(pages, seed)
     n_stale = round(stale * members)
     v0, rewritten = older_version(v1, rng, max(3, pages // 6)) if n_stale else (None, set())
     stale_ones = set(rng.sample(range(members), n_stale))
@@ -270,6 +279,108 @@ def write(data: ConsultationData, folder: Path) -> dict:
                                    "stale": c.stale, "edits": c.edits, "shared": c.shared})
     (folder / "members.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     return manifest
+
+
+# -- a whole inbox (the scale benchmark) ------------------------------------------------------
+
+DEADLINE = datetime(2025, 3, 31, 18, 0, tzinfo=timezone.utc)
+DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+RESENT, TEXT_ONLY, LATE = 0.10, 0.25, 0.03  # shares of the e-mails; the rest carry a Word copy
+
+
+def _mail(sender: tuple[str, str], subject: str, body: str, when: datetime, message_id: str,
+          attachment: tuple[str, bytes] | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = formataddr(sender)
+    msg["To"] = "secretariat@consultation.example.org"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(when)
+    msg["Message-ID"] = message_id
+    msg.set_content(body)
+    if attachment is not None:
+        msg.add_attachment(attachment[1], maintype=DOCX_TYPE[0], subtype=DOCX_TYPE[1], filename=attachment[0])
+    return msg.as_bytes(policy=email.policy.SMTP)
+
+
+def text_proposals(rng: random.Random, blocks: list, count: int) -> str:
+    """E-mail text quoting the draft: 'replace "five words here" with "..."' and a remark."""
+    lines = []
+    for n in range(1, count + 1):
+        para = blocks[rng.choice(editable(blocks))]
+        words = para.text.split(" ")
+        start = rng.randint(0, len(words) - 6)
+        old = " ".join(words[start:start + 5]).strip(".,;:")
+        new = old.rsplit(" ", 1)[0] + " " + rng.choice(REPLACEMENTS)
+        lines.append(f'{n}. Replace "{old}" with "{new}".')
+    lines.append("More generally, we would welcome a clearer link between the sections on monitoring "
+                 "and on reporting.")
+    return "\n\n".join(lines)
+
+
+def write_inbox_consultation(folder: Path, submissions: int, pages: int = 46, seed: int = 87) -> dict:
+    """A consultation of `submissions` e-mails against a `pages`-page draft, written to
+    `folder` (consultation.toml, members.csv, drafts/, inbox/NNNN.eml): Word copies with
+    tracked changes and clean copies (made by `make_consultation`, 5 % from the older
+    version), e-mails with proposals in their text only, re-sends (the same e-mail again, or
+    the same copy in a new e-mail: both duplicates) and a few late ones. Returns the counts."""
+    rng = random.Random(seed + submissions)
+    resent, text_only = round(RESENT * submissions), round(TEXT_ONLY * submissions)
+    n_copies = submissions - resent - text_only
+    data = make_consultation(members=n_copies, pages=pages, overlap=0.2, stale=0.05, tracked=0.55, seed=seed)
+    blocks, _ = draft_outline(pages, seed)
+    (folder / "drafts").mkdir(parents=True, exist_ok=True)
+    (folder / "inbox").mkdir(exist_ok=True)
+    (folder / "drafts" / "draft.docx").write_bytes(data.draft)
+    if data.previous is not None:
+        (folder / "drafts" / "draft-v0.docx").write_bytes(data.previous)
+    senders = [(c.member, c.author) for c in data.copies] + \
+              [(f"Member organisation {i + 1}", f"{rng.choice(FIRST)} {rng.choice(LAST)}") for i in range(text_only)]
+    kinds = ["copy"] * n_copies + ["text"] * text_only
+    order = list(range(len(kinds)))
+    rng.shuffle(order)
+    members, mails, sent = ["email,organisation,constituency"], [], []
+    start = DEADLINE - timedelta(days=20)
+    for n, i in enumerate(order):
+        org, person = senders[i]
+        address = f"member{i + 1:04d}@org{i + 1:04d}.example.org"
+        members.append(f'{address},"{org}",{"Governments" if org.startswith("Government") else "Civil society"}')
+        late = rng.random() < LATE
+        when = DEADLINE + timedelta(hours=rng.randint(1, 48)) if late else \
+            start + timedelta(seconds=round((n + 1) * 20 * 86400 / (len(order) + 1)))
+        message_id = f"<scale-{seed}-{n + 1:04d}@org{i + 1:04d}.example.org>"
+        if kinds[i] == "copy":
+            name = f"draft-comments-{i + 1:04d}.docx"
+            body = f"Dear Secretariat,\n\nPlease find attached the comments of {org} on the draft.\n\n" \
+                   f"Best regards,\n{person}"
+            raw = _mail((person, address), "Comments on the draft", body, when, message_id,
+                        (name, data.copies[i].data))
+            sent.append(((person, address), when, name, data.copies[i].data, raw))
+        else:
+            body = f"Dear Secretariat,\n\n{org} has the following proposals on the draft:\n\n" \
+                   f"{text_proposals(rng, blocks, rng.randint(1, 3))}\n\nBest regards,\n{person}"
+            raw = _mail((person, address), "Comments on the draft", body, when, message_id)
+        mails.append(raw)
+    for k in range(resent):  # re-sends of copies: the e-mail again, or the same file anew
+        sender, when, name, copy, raw = rng.choice(sent)
+        if k % 2 == 0:
+            mails.append(raw)
+        else:
+            later = when + timedelta(minutes=30)
+            mails.append(_mail(sender, "Comments on the draft (re-sent)", "Re-sending in case it did not arrive.",
+                               later, f"<scale-{seed}-resend-{k}@{sender[1].split('@')[1]}>", (name, copy)))
+    for n, raw in enumerate(mails, start=1):
+        (folder / "inbox" / f"{n:04d}.eml").write_bytes(raw)
+    (folder / "members.csv").write_text("\n".join(members) + "\n", encoding="utf-8")
+    previous = 'previous = ["drafts/draft-v0.docx"]\n' if data.previous is not None else ""
+    (folder / "consultation.toml").write_text(
+        f'[consultation]\ntitle = "Scale benchmark: {submissions} submissions"\n'
+        f'deadline = {DEADLINE.isoformat()}\ninbox = "inbox"\n'
+        f'secretariat = ["secretariat@consultation.example.org"]\nmembers = "members.csv"\n\n'
+        f'[[documents]]\nkey = "draft"\ntitle = "The draft under consultation"\ndraft = "drafts/draft.docx"\n'
+        f'{previous}', encoding="utf-8")
+    return {"e-mails": len(mails), "copies": n_copies, "tracked": sum(c.tracked for c in data.copies),
+            "stale": sum(c.stale for c in data.copies), "text-only": text_only, "re-sent": resent,
+            "inbox bytes": sum(len(m) for m in mails)}
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:

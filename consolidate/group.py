@@ -38,7 +38,7 @@ def group_proposals(document: str, proposals: list[Proposal], section_order: dic
     grouped with others except as duplicates. `section_order` ranks the draft's sections
     (see `section_ranks`); without it groups are in draft order."""
     changes = [p for p in proposals if p.is_change and not p.late]
-    others = [p for p in proposals if p not in changes]
+    others = [p for p in proposals if not (p.is_change and not p.late)]  # not `not in changes`: O(n²)
     changes.sort(key=lambda p: (p.start, p.end, p.key))
     clusters: list[list[Proposal]] = []
     for p in changes:

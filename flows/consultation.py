@@ -13,15 +13,19 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
 
 from .. import __version__
 from ..consolidate.decide import Policy
+from ..consolidate.ids import read_registry, registry
 from ..models.changes import APPLYING
 from ..models.intake import InboxRefused, InboxUnavailable
 from ..models.notices import Refusal
 from ..outputs import draft_documents
 from ..outputs.audit import append_records
 from ..outputs.files import write_atomic
+from ..outputs.outbox import run_record_json
 from ..outputs.resolution_csv import write_resolution_csv
 from ..outputs.resolution_docx import write_resolution_docx
 from ..outputs.resolution_html import write_resolution_html
@@ -30,6 +34,9 @@ from ..outputs.submissions_csv import submissions_csv
 from ..parsers.consultation import read_consultation
 from ..parsers.decisions import DecisionsRefused, read_decisions, unknown_ids
 from . import stages
+from .artifacts import publish_artifacts
+from .reuse import ResultCache
+from .runners import Batch, batch_count, batches
 
 WORK = ".redraft"  # the run's work dir inside the output dir: attachments by sha256, task results
 
@@ -47,15 +54,20 @@ def code_fingerprint() -> str:
 _FINGERPRINT = code_fingerprint()
 
 
-def _submission_key(context, parameters) -> str:
-    """Cache key: the message's bytes, the drafts' bytes, its accounting rows (all that the
-    task copies into the rows it returns, the source included), the rules."""
-    message, records, consultation, drafts = (parameters[k] for k in ("message", "records", "consultation", "drafts"))
-    parts = [_FINGERPRINT, getattr(message, "sha256", ""), *(d.sha256 for d in drafts.values()),
+def _rules_key(consultation, drafts) -> str:
+    """What every submission's result depends on: the code, the drafts' bytes, the rules."""
+    parts = [_FINGERPRINT, *(d.sha256 for d in drafts.values()),
              *(doc.sha256 for d in drafts.values() for _, doc in d.previous),
-             *(f"{r.kind}:{r.source}:{r.sha256}:{r.status.value}:{r.reason}:{r.received}:{r.organisation}"
-               for r in records),
              repr(consultation.members), repr(consultation.secretariat), consultation.deadline.isoformat()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _submission_key(message, records, rules: str) -> str:
+    """Cache key: the message's bytes, its accounting rows (all that the task copies into the
+    rows it returns, the source included), and `_rules_key`."""
+    parts = [rules, getattr(message, "sha256", ""),
+             *(f"{r.kind}:{r.source}:{r.sha256}:{r.status.value}:{r.reason}:{r.received}:{r.organisation}"
+               for r in records)]
     return "submission-" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -82,9 +94,13 @@ def flag_processed(consultation, messages) -> int:
     return stages.mark_processed(consultation, messages)
 
 
-@task(name="read-submission", cache_key_fn=_submission_key, persist_result=True)
-def read_submission(message, records, consultation, drafts):
-    return stages.process_submission(message, records, consultation, drafts)
+@task(name="read-submissions", cache_policy=NO_CACHE)
+def read_submissions(batch: Batch, work: Path):
+    """A batch of (message, its rows, its key); each one's result is kept in the work dir by
+    its key (see `reuse`), so reruns reuse it however the batches are cut."""
+    cache = ResultCache(work / "submissions")
+    return [cache.get_or_make(key, stages.process_submission, m, rows, batch.consultation, batch.drafts)
+            for m, rows, key in batch.items]
 
 
 @task(name="consolidate-draft", cache_policy=NO_CACHE)
@@ -123,7 +139,10 @@ class DecisionsProblem(Refusal):
 @flow(name="redraft-consultation", log_prints=False)
 def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str | None = None,
                       policy: str = "accept-non-conflicting") -> dict:
-    """From the inbox to the redline, merged draft, proposals and resolution table."""
+    """From the inbox to the redline, merged draft, proposals and resolution table.
+
+    Large arguments go to tasks `quote`d: Prefect would otherwise walk every object in them
+    (a draft's model, thousands of proposals) on each call to find futures."""
     consultation = read_consultation(Path(consultation_file))
     out = Path(out_dir)
     work = out / WORK
@@ -139,14 +158,25 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
     messages, records = stages.intake(consultation, work / "attachments", entries)
     del entries
     per_message = stages.split_records(messages, records)
-    futures = [read_submission.submit(m, rows, consultation, drafts) for m, rows in zip(messages, per_message)]
-    results = [f.result() for f in futures]
+    runner = FlowRunContext.get().task_runner  # threads by default; Dask with `redraft run --dask`
+    rules = _rules_key(consultation, drafts)  # keys made here: a worker's code may be another's
+    keyed = [(m, rows, _submission_key(m, rows, rules)) for m, rows in zip(messages, per_message)]
+    futures = [read_submissions.submit(Batch(batch, consultation, drafts), work)
+               for batch in batches(keyed, batch_count(runner))]
+    results = [r for f in futures for r in f.result()]
     stages.supersede(results)
     records = [row for result in results for row in result.records]
-    proposals = stages.identify([p for result in results for p in result.proposals], drafts)
+    # IDs given before (`consolidate.ids`): by earlier runs into this folder, else by the run
+    # whose table is the decisions file (so its rows keep their IDs in a new folder)
+    ids_file = work / "ids.json"
+    given = [ids_file] + ([Path(decisions_file).parent / WORK / "ids.json"] if decisions_file else [])
+    known = read_registry(next((f.read_bytes() for f in given if f.is_file()), None))
+    proposals = stages.identify([p for result in results for p in result.proposals], drafts, known)
+    proposals, earlier = stages.match_round(consultation, proposals, records, drafts, known)  # `previous_round`
 
     if decisions is not None:
-        problems = unknown_ids(read_decisions(Path(decisions_file)), [p.id for p in proposals])
+        problems = unknown_ids(read_decisions(Path(decisions_file)),
+                               [p.id for p in proposals] + (earlier.carried_ids if earlier else []))
         if problems:
             raise DecisionsRefused("The decisions file does not match this run:\n" +
                                    "\n".join(f"- {p}" for p in problems), problems)
@@ -154,7 +184,8 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
     decided, problems = [], []
     for key in drafts:
         mine = [p for p in proposals if p.document == key]
-        d, pr = consolidate_draft(key, mine, chosen_policy, decisions, decided_at, drafts[key])
+        d, pr = consolidate_draft(key, quote(mine), chosen_policy, quote(stages.round_decisions(decisions, earlier)),
+                                  decided_at, quote(drafts[key]))
         decided += d
         problems += pr
     if problems:
@@ -163,14 +194,21 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
 
     written: dict[str, str] = {}
     for key, draft in drafts.items():
-        written.update(write_draft_documents(draft, [d for d in decided if d.proposal.document == key], out))
-    table = stages.resolution_table(consultation, drafts, decided)
-    written.update(write_tables(table, records, consultation.deadline, out))
-    summary = stages.summary(records, decided, dict(sorted(written.items())))
+        written.update(write_draft_documents(quote(draft), quote([d for d in decided if d.proposal.document == key]),
+                                             out))
+    table = stages.resolution_table(consultation, drafts, decided, earlier, decisions, decided_at)
+    written.update(write_tables(quote(table), quote(records), consultation.deadline, out))
+    summary = stages.summary(records, decided, dict(sorted(written.items())), table)
+    summary["check"] = stages.completeness(table, audit_records(results, decided, {}))
     written["summary.json"] = write_atomic(out / "summary.json", stages.summary_json(summary))
+    run_file = work / "run.json"  # for `redraft send`
+    write_atomic(run_file, run_record_json(consultation, datetime.now(timezone.utc), written,
+                                           run_file.read_bytes() if run_file.is_file() else None))
+    write_atomic(ids_file, registry(proposals, known))
     append_records(out / "audit.jsonl", audit_records(results, decided, written))
+    publish_artifacts(quote(table), quote(summary), quote(records))  # Prefect UI only: nothing written to `out`
     try:
-        summary["flagged"] = flag_processed(consultation, messages)
+        summary["flagged"] = flag_processed(consultation, quote(messages))
     except InboxRefused as refusal:  # the outputs are complete; the next run reads these again
         summary["flagged"] = 0
         summary["flag_problem"] = refusal.reason
@@ -178,10 +216,16 @@ def consultation_flow(consultation_file: str, out_dir: str, decisions_file: str 
 
 
 def audit_records(results, decided, written: dict[str, str]) -> list[dict]:
-    """received / extracted (from the stages), decided, applied, written."""
+    """received / extracted (from the stages), superseded (a copy whose extracted proposals
+    were dropped), then per proposal located, decided, applied; written."""
     records = [r for result in results for r in result.audit]
+    records += [{"step": "superseded", "message_id": row.message_id, "sha256": row.sha256,
+                 "document": row.document, "reason": row.reason}
+                for result in results for row in result.records[1:] if row.status == "superseded"]
     for d in decided:
         p, dec = d.proposal, d.decision
+        records.append({"step": "located", "id": p.id, "document": p.document, "section": p.section,
+                        "block": p.block_id, "located_by": p.located_by, "start": p.start, "end": p.end})
         records.append({"step": "decided", "id": p.id, "document": p.document, "group": d.group.id,
                         "disposition": dec.disposition.value, "by": dec.by,
                         "when": dec.at.isoformat() if dec.at else "", "rationale": dec.rationale})

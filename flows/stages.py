@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -15,11 +16,13 @@ from pathlib import Path
 from ..analysis.classify import classify_proposal
 from ..analysis.email_proposals import extract_items
 from ..analysis.match_draft import best_draft
+from ..consolidate.completeness import check as check_table
 from ..consolidate.decide import Policy, decide
 from ..consolidate.extract import block_for, proposals_from_copy
 from ..consolidate.group import group_proposals, section_ranks
 from ..consolidate.ids import assign_ids, proposal_key
 from ..consolidate.resolution import build_table
+from ..consolidate import rounds
 from ..consolidate.three_way import closest_version
 from ..models.changes import Decided, Origin, Proposal, Source
 from ..models.consultation import Consultation
@@ -28,6 +31,7 @@ from ..models.intake import UnreadableMessage
 from ..models.notices import Notice, Refusal
 from ..models.submission import Message, Status, SubmissionRecord
 from ..parsers.docx import read_docx
+from ..parsers.resolution_table import read_resolution_rows
 from ..models.intake import RawMail
 from ..parsers.mail import cache as mail_cache
 from ..parsers.mail.accounting import account_messages, arrival_order
@@ -44,11 +48,11 @@ class Draft:
     document: Document
     previous: tuple[tuple[str, Document], ...] = ()  # earlier versions: (file name, document)
 
-    @property
+    @cached_property  # read for every copy and e-mail: computed once per draft
     def text(self) -> str:
         return self.document.text("accepted")
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -91,12 +95,35 @@ def base_version(copy: Document, draft: Draft) -> tuple[Document | None, str]:
     return (dict(draft.previous)[label], label) if label else (None, "")
 
 
-def fetch(consultation: Consultation, work: Path) -> list[RawMail | UnreadableMessage]:
+@dataclass(frozen=True)
+class LocalMails:
+    """The entries of a folder, Maildir or mbox, read when iterated, one message at a time
+    (so intake never holds every message's bytes): the e-mails, then what is not one."""
+
+    consultation: Consultation
+
+    def __iter__(self):
+        others = []
+        with open_inbox(self.consultation.inbox, self.consultation.mailbox) as inbox:
+            for entry in inbox.mails():
+                if isinstance(entry, RawMail):
+                    yield entry
+                else:
+                    others.append(entry)
+        yield from others
+
+
+def fetch(consultation: Consultation, work: Path) -> list[RawMail | UnreadableMessage] | LocalMails:
     """Every entry of the inbox (folder, Maildir, mbox or IMAP), nothing changed on the server.
 
     With `fetch = "new"`, the server sends only messages without the processed keyword and
     the mails an earlier run kept in `work/mail` are added back, so the run still covers all.
+    A local inbox is checked here and read lazily by `intake` (`LocalMails`).
     """
+    imap = consultation.inbox.lower().startswith(("imap://", "imaps://"))
+    if not imap and not (consultation.mailbox.fetch == "new" and (work / "mail" / "index.json").exists()):
+        open_inbox(consultation.inbox, consultation.mailbox).close()  # refused now if it cannot be read
+        return LocalMails(consultation)
     with open_inbox(consultation.inbox, consultation.mailbox) as inbox:
         entries = list(inbox.mails())
     fetched = [e for e in entries if isinstance(e, RawMail)]
@@ -265,6 +292,8 @@ def process_submission(message: Message | UnreadableMessage, records: list[Submi
     if not head.reason:
         copies = sum(1 for row in records[1:] if row.document)
         parts = [f"{copies} Word cop{'y' if copies == 1 else 'ies'} read"] if copies else []
+        if not copies and any(r.status in (Status.UNREADABLE, Status.NOT_A_SUBMISSION) for r in records[1:]):
+            parts.append("no readable Word copy of a draft (see the attachment's row)")
         if body_proposals:
             parts.append(f"{len(body_proposals)} comment(s) or proposal(s) in the e-mail text")
         head.reason = "; ".join(parts) or "nothing to read in this e-mail"
@@ -309,22 +338,53 @@ def consolidate(key: str, proposals: list[Proposal], policy: Policy, decisions: 
     """Group (by section when the draft is given) and decide the proposals on one draft."""
     order = section_ranks([b.section for b in draft.document.blocks]) if draft is not None else None
     groups = group_proposals(key, proposals, order)
-    return decide(groups, policy, decisions, decided_at=decided_at)
+    decided, problems = decide(groups, policy, decisions, decided_at=decided_at)
+    return rounds.restore_earlier(decided, decisions or {}), problems
 
 
-def identify(proposals: list[Proposal], drafts: dict[str, Draft]) -> list[Proposal]:
-    """Give every proposal its intent (see `analysis.classify`), key and stable table ID."""
+def identify(proposals: list[Proposal], drafts: dict[str, Draft],
+             known: dict[str, tuple[str, str]] | None = None) -> list[Proposal]:
+    """Give every proposal its intent (see `analysis.classify`), key and stable table ID
+    (`known`: the IDs an earlier run into the same folder gave, see `consolidate.ids`)."""
     keyed = [classify_proposal(p).with_(key=proposal_key(p)) for p in proposals]
-    return assign_ids(keyed, {k: n for n, k in enumerate(drafts)})
+    return assign_ids(keyed, {k: n for n, k in enumerate(drafts)}, known)
 
 
-def resolution_table(consultation: Consultation, drafts: dict[str, Draft], decided: list[Decided]):
-    return build_table(consultation.title, {k: d.title for k, d in drafts.items()},
-                       {k: d.sha256[:12] for k, d in drafts.items()}, decided)
+def match_round(consultation: Consultation, proposals: list[Proposal], records: list[SubmissionRecord],
+                drafts: dict[str, Draft], known: dict[str, tuple[str, str]] | None = None
+                ) -> tuple[list[Proposal], rounds.RoundMatch | None]:
+    """Against the earlier round's table (`previous_round`): repeated proposals take their
+    earlier IDs, new ones are numbered after them (see `consolidate.rounds`; `known` as for
+    `identify`). Without an earlier round, nothing changes."""
+    if consultation.previous_round is None:
+        return proposals, None
+    earlier = read_resolution_rows(consultation.previous_round)
+    submitted = [r.organisation for r in records if r.kind == "message" and r.status in _CURRENT]
+    match = rounds.match_round(proposals, earlier, submitted, {k: n for n, k in enumerate(drafts)}, known)
+    return list(match.proposals), match
 
 
-def summary(records: list[SubmissionRecord], decided: list[Decided], outputs: dict[str, str]) -> dict:
-    """The counts behind the outputs (summary.json)."""
+def round_decisions(decisions: dict | None, match: rounds.RoundMatch | None) -> dict | None:
+    """The decisions to apply: the earlier round's on repeated proposals, the file's on top."""
+    if match is None:
+        return decisions
+    return rounds.with_earlier(decisions, rounds.earlier_decisions(match, match.proposals))
+
+
+def resolution_table(consultation: Consultation, drafts: dict[str, Draft], decided: list[Decided],
+                     match: rounds.RoundMatch | None = None, decisions: dict | None = None,
+                     decided_at: datetime | None = None):
+    table = build_table(consultation.title, {k: d.title for k, d in drafts.items()},
+                        {k: d.sha256[:12] for k, d in drafts.items()}, decided)
+    if match is None:
+        return table
+    return rounds.mark_table(table, match, decisions,
+                             decided_at=decided_at.isoformat(timespec="minutes") if decided_at else "")
+
+
+def summary(records: list[SubmissionRecord], decided: list[Decided], outputs: dict[str, str],
+            table=None) -> dict:
+    """The counts behind the outputs (summary.json); `table` adds its rows per round status."""
     def count(items, key):
         out: dict[str, int] = {}
         for item in items:
@@ -354,8 +414,16 @@ def summary(records: list[SubmissionRecord], decided: list[Decided], outputs: di
         "attachments": len(attachments),
         "attachments_by_status": count(attachments, lambda r: r.status.value),
         "documents": dict(sorted(documents.items())),
+        **({"rounds": {"round": max((int(r.round) for r in table.rows if r.round.isdigit()), default=1),
+                       "by_status": rounds.count_statuses(table)}} if table is not None else {}),
         "outputs": outputs,
     }
+
+
+def completeness(table, audit: list[dict]) -> dict:
+    """summary.json's `check`: rows without a disposition, "Not accepted" without a rationale,
+    sources whose counts do not reconcile (`consolidate.completeness`; `redraft check` lists them)."""
+    return check_table(table.rows, audit).counts()
 
 
 def summary_json(data: dict) -> bytes:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ..models.changes import APPLYING, Decided, Disposition, Proposal, Source
 from .revised_docx import Edit, Note, write_revised
 
@@ -63,10 +65,13 @@ def _without_overlaps(edits: list[Edit], notes: list[Note]) -> tuple[list[Edit],
     """Safety net: an edit that would overlap an earlier one becomes a comment instead."""
     kept: list[Edit] = []
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        # kept edits never clash, so their ends rise with their starts: only those ending at or
+        # after e.start can clash with e (the scan stops there, linear instead of quadratic)
+        nearby = itertools.takewhile(lambda k: k.end >= e.start, reversed(kept))
         clash = any(
             (e.start < k.end and k.start < e.end) or (e.start == e.end == k.start == k.end)
             or (e.start == e.end and k.start < e.start < k.end) or (k.start == k.end and e.start < k.start < e.end)
-            for k in kept
+            for k in nearby
         )
         if clash:
             notes.append(Note(e.start, e.end, f"Not applied (overlaps another applied change): "
