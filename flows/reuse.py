@@ -5,7 +5,7 @@
 
 One file per submission (`<key>.pickle`), whatever batch it was read in: a rerun with one
 new e-mail reads only that e-mail, though the batches are cut differently. Written
-atomically; an unreadable file is made again.
+atomically (a temp file a killed run left is removed); an unreadable file is made again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+
+from ..parsers.mail.store import sweep_temp_files
 
 
 class ResultCache:
@@ -29,7 +31,7 @@ class ResultCache:
             pass
         value = make(*args)
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".tmp-{os.getpid()}-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -37,4 +39,5 @@ class ResultCache:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        sweep_temp_files(self.folder)  # what a killed run left
         return value

@@ -239,6 +239,19 @@ def test_the_attachment_store_sweeps_temp_files_of_killed_runs(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted([live.name, digest])
 
 
+def test_the_per_submission_results_sweep_temp_files_of_killed_runs(tmp_path):
+    """Found by the kill tests: a result being pickled when the run was killed left its temp
+    file in .redraft/submissions for good."""
+    from redraft.flows.reuse import ResultCache
+
+    stale = tmp_path / f".tmp-{_dead_pid()}-abcdef"
+    stale.write_bytes(b"half a pickle")
+    cache = ResultCache(tmp_path)
+    assert cache.get_or_make("k1", lambda: {"rows": 1}) == {"rows": 1}
+    assert cache.get_or_make("k1", lambda: "not made again") == {"rows": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k1.pickle"]
+
+
 @pytest.mark.parametrize("point", list(POINTS))
 def test_kill_then_rerun_gives_the_uninterrupted_outputs(world, tmp_path, point):
     out = tmp_path / "out"

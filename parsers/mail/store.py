@@ -42,12 +42,13 @@ def store_bytes(data: bytes, store: Path) -> tuple[str, Path]:
         except FileNotFoundError:
             pass
         raise
-    _sweep(target.parent)
+    sweep_temp_files(target.parent)
     return digest, target
 
 
-def _sweep(folder: Path) -> None:
-    """Remove temp files left in this folder by a run that was killed (its process is gone)."""
+def sweep_temp_files(folder: Path) -> None:
+    """Remove the `.tmp-<pid>-…` files left in this folder by a run that was killed (its
+    process is gone); the attachment store and the per-submission results use it."""
     for stale in folder.glob(".tmp-*-*"):
         pid = stale.name.split("-")[1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
