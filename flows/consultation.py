@@ -41,13 +41,19 @@ from .runners import Batch, batch_count, batches
 WORK = ".redraft"  # the run's work dir inside the output dir: attachments by sha256, task results
 
 
+# redraft's own packages (pyproject.toml installs these folders as `redraft.*`)
+PACKAGE_DIRS = ("redraft", "models", "parsers", "ooxml", "analysis", "consolidate", "outputs", "flows")
+
+
 def code_fingerprint() -> str:
-    """Hash of redraft's own source, so cached task results never outlive a code change."""
+    """Hash of redraft's own source, so cached task results never outlive a code change.
+    Only the package folders: a virtualenv inside the checkout is not redraft's code (hashing
+    it read 92 MB of site-packages at every start)."""
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(root.glob("*/**/*.py")):
-        if "tests" not in path.parts and "samples" not in path.parts and "benchmarks" not in path.parts:
-            digest.update(path.read_bytes())
+    for folder in PACKAGE_DIRS:
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
