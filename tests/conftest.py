@@ -26,6 +26,24 @@ def prefect_harness(tmp_path_factory):
         _flush_prefect_senders()
 
 
+@pytest.fixture(scope="session")
+def consultation_run(prefect_harness):
+    """`run(consultation, out, decisions=None, policy=..., task_runner=None, return_state=False)`:
+    one real flow run on the session's Prefect harness (the summary, or the final state)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from redraft.flows.consultation import consultation_flow
+
+    def run(consultation: Path, out: Path, decisions: Path | None = None,
+            policy: str = "accept-non-conflicting", task_runner=None, return_state: bool = False):
+        flow = consultation_flow if task_runner is None else consultation_flow.with_options(task_runner=task_runner)
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return flow(str(consultation), str(out), str(decisions) if decisions else None, policy,
+                        return_state=return_state)
+
+    return run
+
+
 def _flush_prefect_senders():
     """Stop log and event workers before the harness goes (else exit can hang ~75 s)."""
     try:

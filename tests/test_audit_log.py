@@ -273,16 +273,8 @@ def test_a_deleted_log_is_not_started_afresh_silently(log):
 # -- real runs of the sample consultation ---------------------------------------------------
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
-    def run(out: Path, decisions: Path | None = None):
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return consultation_flow(str(SAMPLE), str(out), str(decisions) if decisions else None)
-
-    return run
+def run_flow(consultation_run):
+    return lambda out, decisions=None: consultation_run(SAMPLE, out, decisions)
 
 
 @pytest.fixture(scope="module")

@@ -140,17 +140,9 @@ def _empty_summary():
 
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
-    def run(consultation: Path, out: Path, dask: str | None = None):
-        flow = consultation_flow if dask is None else consultation_flow.with_options(task_runner=task_runner(dask))
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return flow(str(consultation), str(out))
-
-    return run
+def run_flow(consultation_run):
+    return lambda consultation, out, dask=None: consultation_run(
+        consultation, out, task_runner=None if dask is None else task_runner(dask))
 
 
 @pytest.fixture(scope="module")

@@ -29,16 +29,8 @@ def consultation():
 
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
-    def run(out: Path, decisions: Path | None = None, policy: str = "accept-non-conflicting"):
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return consultation_flow(str(SAMPLE), str(out), str(decisions) if decisions else None, policy)
-
-    return run
+def run_flow(consultation_run):
+    return lambda out, decisions=None, policy="accept-non-conflicting": consultation_run(SAMPLE, out, decisions, policy)
 
 
 @pytest.fixture(scope="module")

@@ -81,16 +81,8 @@ def mail_env(dovecot):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
-    def run(consultation: Path, out: Path) -> dict:
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            return consultation_flow(str(consultation), str(out))
-
-    return run
+def run_flow(consultation_run):
+    return consultation_run
 
 
 @pytest.fixture(scope="module")

@@ -59,16 +59,10 @@ def only(rows: list[dict], **where) -> dict:
 
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
+def run_flow(consultation_run):
     """Run the flow; (summary, flow run id)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
     def run(consultation: Path, out: Path, decisions: Path | None = None):
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            state = consultation_flow(str(consultation), str(out), str(decisions) if decisions else None,
-                                      return_state=True)
+        state = consultation_run(consultation, out, decisions, return_state=True)
         return state.result(), state.state_details.flow_run_id
 
     return run

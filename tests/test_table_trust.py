@@ -192,14 +192,9 @@ def add_norland_mail(folder: Path, name: str, received: datetime) -> None:
 
 
 @pytest.fixture(scope="module")
-def run_flow(prefect_harness):
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from redraft.flows.consultation import consultation_flow
-
+def run_flow(consultation_run):
     def run(toml: Path, out: Path) -> Path:
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            consultation_flow(str(toml), str(out), None, "accept-non-conflicting")
+        consultation_run(toml, out)
         return out
 
     return run
