@@ -21,18 +21,16 @@ A file that cannot be read gives {"file", "error"}. Files are loaded from privat
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 import uno  # noqa: F401 - installs the com.sun.star import hook
 from com.sun.star.connection import NoConnectException
 from com.sun.star.table.CellContentType import FORMULA
 
-from lo_uno_reader import close, connect, prop
+from lo_uno_reader import close, connect, prop, report_each
 
 URL_FIELD = "com.sun.star.text.TextField.URL"
 
@@ -153,18 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no LibreOffice on port {args.port}: {exc.Message}", file=sys.stderr)
         return 1
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    status = 0
-    for path in args.files:
-        workdir = tempfile.mkdtemp(prefix="lo-calc-")
-        try:
-            line = read(desktop, path, workdir)
-        except Exception as exc:  # noqa: BLE001 - report per file, go on with the others
-            line = {"file": path, "error": f"{type(exc).__name__}: {getattr(exc, 'Message', '') or exc}"}
-            status = 2
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        print(json.dumps(line, ensure_ascii=False), flush=True)
-    return status
+    return report_each(args.files, lambda path, workdir: read(desktop, path, workdir), "lo-calc-")
 
 
 if __name__ == "__main__":

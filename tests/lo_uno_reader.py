@@ -203,12 +203,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.files:
         return 0
-    reader = Reader(ctx)
+    return report_each(args.files, Reader(ctx).read, "lo-reader-")
+
+
+def report_each(files: list[str], read_one, prefix: str) -> int:
+    """`read_one(path, workdir)` for each file, in a private work folder, one JSON line each
+    (an error line for a file that fails; the others go on); 2 when any failed."""
     status = 0
-    for path in args.files:
-        workdir = tempfile.mkdtemp(prefix="lo-reader-")
+    for path in files:
+        workdir = tempfile.mkdtemp(prefix=prefix)
         try:
-            line = reader.read(path, workdir)
+            line = read_one(path, workdir)
         except Exception as exc:  # noqa: BLE001 - report per file, go on with the others
             message = getattr(exc, "Message", "") or str(exc)
             line = {"file": path, "error": f"{type(exc).__name__}: {message}"}
